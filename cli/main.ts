@@ -1,0 +1,97 @@
+// The CLI: main(argv, io) → exit code, so tests run it in-process. Every subcommand lives in cli/commands/.
+import yargs from "yargs";
+import { isInputError } from "../isa/errors.js";
+import type { Context, SumacCommand } from "./command.js";
+import { nodeIo, type Io } from "./io.js";
+import { asmCommand } from "./commands/asm.js";
+import { compareCommand } from "./commands/compare.js";
+import { compileCommand } from "./commands/compile.js";
+import { countCommand } from "./commands/count.js";
+import { disasmCommand } from "./commands/disasm.js";
+import { hwCommand } from "./commands/hw.js";
+import { inspectCommand } from "./commands/inspect.js";
+import { modelsCommand } from "./commands/models.js";
+import { runCommand } from "./commands/run.js";
+import { simulateCommand } from "./commands/simulate.js";
+import { sweepCommand } from "./commands/sweep.js";
+
+export { nodeIo };
+
+export const COMMANDS: readonly SumacCommand[] = [
+  modelsCommand,
+  countCommand,
+  inspectCommand,
+  compileCommand,
+  simulateCommand,
+  runCommand,
+  compareCommand,
+  sweepCommand,
+  asmCommand,
+  disasmCommand,
+  hwCommand,
+];
+
+/** Runs the CLI. Bad input → one `sumac: error:` line and 2; an internal fault → 1 (stack with --debug). */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const debug = argv.includes("--debug");
+  const ctx: Context = { io, debug };
+  let code = 0;
+  let parseFailure: string | null = null;
+  const report = (e: unknown): number => {
+    if (isInputError(e)) {
+      io.stderr(`sumac: error: ${e.message}\n`);
+      for (const line of e.details) io.stderr(`${line}\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
+      return 2;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr(`sumac: internal error: ${err.message}\n`);
+    if (debug && err.stack) io.stderr(`${err.stack}\n`);
+    else io.stderr("(run again with --debug for the stack trace)\n");
+    return 1;
+  };
+
+  let cli = yargs([...argv])
+    .scriptName("sumac")
+    .usage("sumac: compile and simulate structured-convolution networks on an adder-heavy accelerator\n\nUsage: $0 <command> [options]")
+    .option("debug", { type: "boolean", describe: "print stack traces of errors", global: true })
+    .strict()
+    .demandCommand(1, "name a command (sumac --help lists them)")
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      parseFailure = msg;
+    })
+    .help()
+    .version(false);
+  for (const cmd of COMMANDS) {
+    cli = cli.command(
+      cmd.command,
+      cmd.describe,
+      (y) => {
+        let b = cmd.builder(y);
+        for (const [ex, what] of cmd.examples ?? []) b = b.example(ex, what);
+        return b;
+      },
+      async (args) => {
+        code = await cmd.handler(args as Record<string, unknown>, ctx);
+      },
+    );
+  }
+  let helpText = "";
+  try {
+    await cli.parseAsync([...argv], {}, (_err, _argv, output) => {
+      helpText = output;
+    });
+  } catch (e) {
+    return report(e);
+  }
+  if (parseFailure !== null) {
+    io.stderr(`sumac: error: ${parseFailure}\n`);
+    return 2;
+  }
+  if (helpText) io.stdout(helpText.endsWith("\n") ? helpText : `${helpText}\n`);
+  return code;
+}

@@ -1,0 +1,125 @@
+// The normalised, quantised layer list: what the front half of the compiler (normalise, structure, quantise)
+// hands to the back half (tile, schedule, allocate, lower, verify) and to the reference executor.
+// Every layer reads and writes whole named tensors that live in DRAM between layers.
+//
+// Integer arithmetic shared by hardware and reference executor (DESIGN §4):
+//   roundShift(v, s) = s == 0 ? v : floor((v + 2^(s-1)) / 2^s)      (round half up; exact in doubles below 2^53)
+//   requant(acc, c) = clamp(roundShift((acc + bias[c]) * mult[c], shift[c]), lo, hi)
+//   mult is an integer in [2^14, 2^15) (or 0), so |acc * mult| < 2^53 for any int32 acc.
+
+import type { Shape } from "../models/ir.js";
+
+/** Real-valued output clamp fused into a layer: ReLU is [0, +inf], ReLU6 [0, 6], none [-inf, +inf]. */
+export interface Clamp {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Per-output-channel integer requantisation of int32 accumulators to int8. */
+export interface Requant {
+  readonly bias: Int32Array;
+  readonly mult: Int32Array;
+  readonly shift: Int32Array;
+  /** Integer clamp bounds after requantisation (e.g. 0..127 after ReLU). */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export interface ConvQuant {
+  /** int8 weights in the layout the MAC reads: dense [cout][cin/groups][kh][kw], structured alpha [cout][c][n][n]. */
+  readonly weight: Int8Array;
+  /** Per-output-channel weight scales. */
+  readonly wScale: Float32Array;
+  /** Structured only: width of E as the MAC reads it, and the shift that brought it there from the exact sum. */
+  readonly eBits?: 8 | 16 | 32;
+  readonly eShift?: number;
+  readonly requant: Requant;
+}
+
+interface LayerBase {
+  readonly name: string;
+  readonly inputs: readonly string[];
+  readonly output: string;
+  readonly inShape: Shape;
+  readonly outShape: Shape;
+  readonly clamp: Clamp;
+}
+
+export interface ConvLayer extends LayerBase {
+  readonly kind: "conv";
+  readonly cin: number;
+  readonly cout: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly stride: number;
+  /** [top, left, bottom, right] */
+  readonly pads: readonly [number, number, number, number];
+  readonly dilation: number;
+  readonly groups: number;
+  /** float weights [cout][cin/groups][kh][kw] with BN folded, and bias [cout]. */
+  readonly weight: Float32Array;
+  readonly bias: Float32Array;
+  /** Set when this layer is lowered as sum-pool + small conv. alpha is [cout][c][n][n] (float). */
+  readonly structured?: { readonly c: number; readonly n: number; readonly residual: number; readonly alpha: Float32Array };
+  /** Filled by the quantise pass (int8 programs). */
+  readonly q?: ConvQuant;
+}
+
+export interface FcLayer extends LayerBase {
+  readonly kind: "fc";
+  readonly P: number;
+  readonly Q: number;
+  readonly weight: Float32Array;
+  readonly bias: Float32Array;
+  /** alpha is [P][R]; the sum-pool window over the input vector is Q-R+1. */
+  readonly structured?: { readonly R: number; readonly residual: number; readonly alpha: Float32Array };
+  readonly q?: ConvQuant;
+}
+
+/** Residual add y = clamp(a + b'), where b' is b itself or, for an option-A shortcut, b subsampled and channel-padded. */
+export interface AddLayer extends LayerBase {
+  readonly kind: "add";
+  readonly shortcut?: { readonly stride: number; readonly before: number };
+  /** int8: a*ma + b*mb, roundShift by shift, clamped to lo..hi. */
+  readonly q?: { readonly ma: number; readonly mb: number; readonly shift: number; readonly lo: number; readonly hi: number };
+}
+
+export interface PoolLayer extends LayerBase {
+  readonly kind: "maxpool" | "avgpool";
+  readonly k: number;
+  readonly stride: number;
+  readonly pad: number;
+  /** avgpool int8: sum*mult roundShift shift, clamped. */
+  readonly q?: { readonly mult: number; readonly shift: number; readonly lo: number; readonly hi: number };
+}
+
+export interface GapLayer extends LayerBase {
+  readonly kind: "gap";
+  readonly q?: { readonly mult: number; readonly shift: number; readonly lo: number; readonly hi: number };
+}
+
+/** An explicit sum-pool from the model (pre-decomposed ONNX), with its own zero padding first. */
+export interface SumPoolLayer extends LayerBase {
+  readonly kind: "sumpool";
+  readonly kc: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly dilation: number;
+  readonly pads: readonly [number, number, number, number];
+  readonly q?: { readonly eBits: 8 | 16 | 32; readonly eShift: number };
+}
+
+export type Layer = ConvLayer | FcLayer | AddLayer | PoolLayer | GapLayer | SumPoolLayer;
+
+export interface LayerProgram {
+  readonly model: string;
+  readonly mode: "dense" | "structured";
+  readonly dtype: "int8" | "fp32";
+  readonly input: { readonly name: string; readonly shape: Shape };
+  readonly output: string;
+  readonly layers: readonly Layer[];
+  /** int8: the symmetric per-tensor scale of every tensor (real = scale * q). fp32: all 1. */
+  readonly scales: ReadonlyMap<string, number>;
+  /** Per-tensor element width as stored in DRAM (1 for int8 activations, 4 in fp32 programs is NOT used: layout stays int8). */
+  readonly shapes: ReadonlyMap<string, Shape>;
+}

@@ -1,0 +1,59 @@
+// The resolved hardware configuration: what every consumer (compiler, simulator, reports) reads.
+// Produced only by parseHwConfig (isa/hw/config.ts), which validates, fills defaults and derives.
+
+/** A sourced number: every energy, area and hardware figure carries its unit and where it comes from. */
+export interface Sourced {
+  readonly value: number;
+  readonly unit: string;
+  readonly source: string;
+}
+
+export type Dataflow = "ws" | "os" | "is";
+export type PoolMode = "direct" | "separable";
+
+export interface SramConfig {
+  readonly kib: number;
+  readonly banks: number;
+  /** Row width in bits. */
+  readonly rowBits: number;
+  /** Derived: capacity in bytes. */
+  readonly bytes: number;
+}
+
+/** Names of the on-chip buffers, matching isa/instructions.ts BUFFERS. */
+export type BufferName = "act" | "pool" | "wgt" | "acc" | "par";
+
+export interface HwConfig {
+  /** Parameter string naming this variant, e.g. "edge-16x16ws-p128x16-a128k-w128k-acc32k-500mhz". */
+  readonly id: string;
+  /** Hex digest of the canonical resolved JSON (without id/hash). */
+  readonly hash: string;
+  readonly preset: string;
+  readonly techNm: number;
+  readonly clock_mhz: number;
+  readonly mac: { readonly rows: number; readonly cols: number; readonly dataflow: Dataflow; readonly actBits: 8 | 16; readonly weightBits: 8; readonly accBits: 32 };
+  readonly pool: { readonly lanes: number; readonly mode: PoolMode; readonly outBits: 8 | 16 | 32; readonly fill: number };
+  readonly vector: { readonly lanes: number; readonly fill: number };
+  readonly dram: {
+    readonly gbps: number;
+    /** Latency in cycles. */
+    readonly latency: number;
+    readonly ideal: boolean;
+    /** Derived: bytes per cycle = gbps * 1e9 / (clock_mhz * 1e6). Infinity when ideal. */
+    readonly bytesPerCycle: number;
+  };
+  readonly sram: Readonly<Record<BufferName, SramConfig>>;
+  /** Cycles an instruction spends in the dispatcher before it reaches its queue. */
+  readonly issueCycles: number;
+  /**
+   * Energy per action in pJ, keyed by the counter names the simulator produces (see isa/hw/counters.ts),
+   * e.g. "mac.mult", "mac.add", "pool.add", "vec.op", "sram.act.read.byte", "dram.byte", "instr.issue".
+   */
+  readonly energy: Readonly<Record<string, Sourced>>;
+  /** Leakage power per unit instance in uW, keyed like "leak.mac", "leak.pool", "leak.vec", "leak.sram.act". */
+  readonly leakage: Readonly<Record<string, Sourced>>;
+  /** Area per instance in um^2 (SRAM per buffer in mm^2, converted), keyed like "area.mac", "area.pool.adder". */
+  readonly area: Readonly<Record<string, Sourced>>;
+  /** Derived peaks, per cycle. */
+  readonly peak: { readonly macsPerCycle: number; readonly addsPerCycle: number; readonly vecPerCycle: number };
+}
