@@ -135,4 +135,8 @@ export interface Graph {
   readonly nodes: readonly Node[];
   /** Shapes of every tensor, filled by inferShapes (models/shapes.ts). */
   readonly shapes: ReadonlyMap<string, Shape>;
+  /** Activation quantisation given by the model (ONNX QDQ): tensor name -> scale and zero point. */
+  readonly quant?: ReadonlyMap<string, { readonly scale: number; readonly zeroPoint: number }>;
+  /** True when the weights were generated (zoo models, --weights random), false when they came from the file. */
+  readonly randomWeights?: boolean;
 }
