@@ -1,0 +1,95 @@
+// One self-contained HTML page (inline CSS and SVG, no scripts, no network) for a dense-vs-structured comparison.
+import type { HwConfig, Sourced } from "../../isa/hw/types.js";
+import type { ReportLike } from "../report-types.js";
+import type { ComparisonRow } from "../compare-table.js";
+import { energySpec, layerCyclesSpec, paretoSpec, renderSvg, rooflineSpec, utilizationSpec, type SweepPoint } from "./charts.js";
+
+const esc = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const CSS = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+.sub { color: #666; } table { border-collapse: collapse; margin: 0.5em 0; } td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: right; }
+th { background: #f6f6f6; } td:first-child, th:first-child { text-align: left; }
+.better { color: #1b7f4b; font-weight: 600; } .worse { color: #b23a3a; font-weight: 600; }
+figure { margin: 1em 0; } figure.chart svg { max-width: 100%; height: auto; }
+.grid { display: flex; flex-wrap: wrap; gap: 1.5em; } .src { color: #666; font-size: 0.85em; text-align: left; }
+`;
+
+function comparisonTable(rows: readonly ComparisonRow[]): string {
+  const body = rows
+    .map((r) => {
+      const cls = r.ratio === null ? "" : r.ratio < 1 ? (r.lowerIsBetter ? "better" : "worse") : r.ratio > 1 ? (r.lowerIsBetter ? "worse" : "better") : "";
+      return `<tr><td>${esc(r.metric)}</td><td>${esc(r.dense)}</td><td>${esc(r.structured)}</td><td class="${cls}">${r.ratio === null ? "–" : r.ratio.toFixed(3) + "×"}</td></tr>`;
+    })
+    .join("\n");
+  return `<table><thead><tr><th>metric</th><th>dense</th><th>structured</th><th>structured / dense</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function sourcedTable(title: string, entries: Readonly<Record<string, Sourced>>): string {
+  const rows = Object.entries(entries)
+    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value}</td><td>${esc(v.unit)}</td><td class="src">${esc(v.source)}</td></tr>`)
+    .join("\n");
+  return `<h3>${esc(title)}</h3><table><thead><tr><th>key</th><th>value</th><th>unit</th><th class="src">source</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function hwTable(hw: HwConfig): string {
+  const rows: [string, string][] = [
+    ["id", hw.id],
+    ["hash", hw.hash],
+    ["technology", `${hw.techNm} nm`],
+    ["clock", `${hw.clock_mhz} MHz`],
+    ["MAC array", `${hw.mac.rows} × ${hw.mac.cols}, ${hw.mac.dataflow}, ${hw.mac.actBits}-bit activations`],
+    ["sum-pool unit", `${hw.pool.lanes} adders, ${hw.pool.mode}, ${hw.pool.outBits}-bit output`],
+    ["vector unit", `${hw.vector.lanes} lanes`],
+    ["DRAM", hw.dram.ideal ? "ideal (infinite bandwidth, zero latency)" : `${hw.dram.gbps} GB/s, ${hw.dram.latency} cycles latency`],
+    ...Object.entries(hw.sram).map(([b, s]): [string, string] => [`SRAM ${b}`, `${s.kib} KiB, ${s.banks} banks, ${s.rowBits}-bit rows`]),
+  ];
+  return `<table><tbody>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td style="text-align:left">${esc(v)}</td></tr>`).join("")}</tbody></table>`;
+}
+
+const figure = (svg: string, caption: string): string =>
+  `<figure class="chart" data-chart="${esc(caption)}">${svg}<figcaption class="sub">${esc(caption)}</figcaption></figure>`;
+
+export interface ComparePage {
+  readonly title: string;
+  readonly dense: ReportLike;
+  readonly structured: ReportLike;
+  readonly rows: readonly ComparisonRow[];
+  readonly hw: HwConfig;
+  readonly sweep?: readonly SweepPoint[];
+}
+
+/** The comparison page as one HTML string. */
+export async function comparePage(p: ComparePage): Promise<string> {
+  const reports = [p.dense, p.structured];
+  const roofs = {
+    opsPerCycle: 2 * p.hw.peak.macsPerCycle + p.hw.peak.addsPerCycle,
+    bytesPerCycle: p.hw.dram.bytesPerCycle,
+  };
+  const charts = [
+    figure(await renderSvg(layerCyclesSpec(reports)), "Cycles per layer, dense vs structured"),
+    figure(await renderSvg(energySpec(reports)), "Energy by component"),
+    figure(await renderSvg(utilizationSpec(reports)), "Unit utilisation"),
+    figure(await renderSvg(rooflineSpec(reports, roofs)), "Roofline per layer"),
+  ];
+  if (p.sweep && p.sweep.length > 0) charts.push(figure(await renderSvg(paretoSpec(p.sweep)), "Sweep: energy vs latency"));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title><style>${CSS}</style></head>
+<body>
+<h1>${esc(p.title)}</h1>
+<p class="sub">sumac: dense vs structured lowering of <b>${esc(p.dense.model)}</b> on <b>${esc(p.hw.id)}</b> (${p.dense.dtype}).
+Structured convolutions (Bhalgat et al., NeurIPS 2020) run as a sum-pool on the adder array followed by a small convolution on the MAC array.</p>
+<h2>Side by side</h2>
+${comparisonTable(p.rows)}
+<h2>Charts</h2>
+<div class="grid">${charts.join("\n")}</div>
+<h2>Hardware configuration</h2>
+${hwTable(p.hw)}
+${sourcedTable("Energy per action (prices used for every number above)", p.hw.energy)}
+${sourcedTable("Leakage per unit", p.hw.leakage)}
+${sourcedTable("Area per instance", p.hw.area)}
+</body></html>
+`;
+}
