@@ -29,7 +29,8 @@ export const ELEMENT_BYTES: Record<Exclude<Buffer, "pool">, number> = { act: 1, 
 /** SRAM addresses are encoded in units of this many bytes (one 128-bit row). */
 export const SRAM_ADDR_UNIT = 16;
 
-const sram = (name: string, doc: string) => ({ name, bits: 16, scale: SRAM_ADDR_UNIT, doc }) as const;
+// Generic in the name so that the field names stay literal types (isa/build.ts types instructions by them).
+const sram = <N extends string>(name: N, doc: string) => ({ name, bits: 16, scale: SRAM_ADDR_UNIT, doc }) as const;
 const chw = [
   { name: "c", bits: 12, doc: "channels" },
   { name: "h", bits: 10, doc: "rows" },
