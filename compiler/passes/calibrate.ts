@@ -1,0 +1,46 @@
+// calibrate: activation ranges for the quantise pass, measured by running the fp32 reference executor over
+// calibration images (the given ones, else seeded synthetic N(0,1) images). The statistic is the max-abs of
+// every tensor over all images: symmetric per-tensor int8 scales then never clip a calibration activation.
+// (A high percentile would trade rare clipping for resolution; max-abs keeps the oracle simple and is what
+// the int8-vs-fp32 cosine checks are measured with.)
+
+import { InputError } from "../../isa/errors.js";
+import { rngFromString } from "../../models/rng.js";
+import type { LayerProgram } from "../layers.js";
+import { runFp32Tensors } from "../reference/fp32.js";
+
+/** Number of synthetic images used when none are given. */
+export const SYNTHETIC_IMAGES = 4;
+
+/** Seeded N(0,1) images of the program's input shape. */
+export function syntheticImages(lp: LayerProgram, count = SYNTHETIC_IMAGES, seed: number | string = "sumac-calibration"): Float32Array[] {
+  const size = lp.input.shape.reduce((a, b) => a * b, 1);
+  const rng = rngFromString(`calibrate:${seed}`);
+  return Array.from({ length: count }, () => {
+    const x = new Float32Array(size);
+    for (let i = 0; i < size; i++) x[i] = rng.normal();
+    return x;
+  });
+}
+
+/** Max |value| of every tensor (input included) over the images. */
+export function calibrate(lp: LayerProgram, images: readonly Float32Array[]): Map<string, number> {
+  const size = lp.input.shape.reduce((a, b) => a * b, 1);
+  if (images.length === 0) throw new InputError("calibration: no images given");
+  const ranges = new Map<string, number>();
+  images.forEach((img, k) => {
+    if (img.length !== size)
+      throw new InputError(`calibration image ${k}: ${img.length} values, the model input ${lp.input.name} wants ${size} (${lp.input.shape.join("x")})`);
+    runFp32Tensors(lp, img, {
+      onTensor: (name, data) => {
+        let m = ranges.get(name) ?? 0;
+        for (let i = 0; i < data.length; i++) {
+          const a = Math.abs(data[i]!);
+          if (a > m) m = a;
+        }
+        ranges.set(name, m);
+      },
+    });
+  });
+  return ranges;
+}

@@ -1,0 +1,251 @@
+// normalise: graph IR -> layer list (DESIGN §4 step 2).
+//   bn        folded into the conv/fc that produces its input: W' = W * scale[oc], b' = b * scale + shift
+//   relu/clip fused into the producer's clamp (the producer's output must have no other consumer)
+//   shortcutA fused into the add that consumes it (AddLayer.shortcut, b = the shortcut's source)
+//   flatten   dropped: an fc reads any tensor whose element count is Q
+//   pad       folded into the conv or sum-pool that consumes it (their own zero padding)
+// Anything else that cannot become a layer is an InputError naming the node.
+
+import { InputError } from "../../isa/errors.js";
+import type { Graph, Node, Shape } from "../../models/ir.js";
+import { inferShapes } from "../../models/shapes.js";
+import type { AddLayer, Clamp, ConvLayer, FcLayer, GapLayer, Layer, LayerProgram, PoolLayer, SumPoolLayer } from "../layers.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Draft = Mutable<Layer>;
+type Pads = [number, number, number, number];
+
+const NO_CLAMP: Clamp = { lo: -Infinity, hi: Infinity };
+
+function fail(node: Node, what: string): never {
+  throw new InputError(`node '${node.name}' (${node.op}): ${what}`);
+}
+
+export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"): LayerProgram {
+  const graph = graphIn.shapes.size ? graphIn : inferShapes(graphIn);
+  const shapeOf = (t: string): Shape => {
+    const s = graph.shapes.get(t);
+    if (!s) throw new Error(`normalise: tensor '${t}' has no shape`);
+    return s;
+  };
+
+  // How many times each tensor is read (the graph output counts as a read).
+  const readers = new Map<string, Node[]>();
+  for (const n of graph.nodes) for (const t of n.inputs) readers.set(t, [...(readers.get(t) ?? []), n]);
+  const readCount = (t: string): number => (readers.get(t)?.length ?? 0) + (t === graph.output ? 1 : 0);
+
+  const layers: Draft[] = [];
+  const producer = new Map<string, Draft>(); // current output tensor -> the layer writing it
+  const alias = new Map<string, string>(); // flatten output -> its input
+  const pendingPad = new Map<string, { src: string; pads: Pads }>();
+  const pendingShortcut = new Map<string, { src: string; stride: number; before: number }>();
+
+  const resolve = (t: string): string => alias.get(t) ?? t;
+
+  /** The single-consumer layer that produces `t`, for fusing `node` into it. */
+  const fusable = (node: Node, t: string, kinds: readonly Layer["kind"][]): Draft => {
+    const p = producer.get(t);
+    if (!p || !kinds.includes(p.kind)) fail(node, `cannot be fused: its input '${t}' is not produced by a ${kinds.join("/")} layer`);
+    if (readCount(t) !== 1) fail(node, `cannot be fused: its input '${t}' is also read elsewhere`);
+    return p;
+  };
+  const rename = (d: Draft, to: string): void => {
+    producer.delete(d.output);
+    d.output = to;
+    d.outShape = shapeOf(to);
+    producer.set(to, d);
+  };
+  const takePad = (t: string): { src: string; pads: Pads } => pendingPad.get(t) ?? { src: resolve(t), pads: [0, 0, 0, 0] };
+  const add = (d: Draft): void => {
+    layers.push(d);
+    producer.set(d.output, d);
+  };
+
+  for (const node of graph.nodes) {
+    const in0 = node.inputs[0]!;
+    for (const t of node.inputs)
+      if (pendingPad.has(t) && node.op !== "conv" && node.op !== "sumpool") fail(node, `reads the explicit pad '${t}', which only a conv or sum-pool can absorb`);
+    switch (node.op) {
+      case "conv": {
+        if (!node.weight) fail(node, "has no weights (the model carries shapes only; use --weights random)");
+        const { src, pads } = takePad(in0);
+        const l: Mutable<ConvLayer> = {
+          kind: "conv",
+          name: node.name,
+          inputs: [src],
+          output: node.output,
+          inShape: shapeOf(src),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+          cin: node.cin,
+          cout: node.cout,
+          kh: node.kh,
+          kw: node.kw,
+          stride: node.stride,
+          pads: [node.pads[0] + pads[0], node.pads[1] + pads[1], node.pads[2] + pads[2], node.pads[3] + pads[3]],
+          dilation: node.dilation,
+          groups: node.groups,
+          weight: Float32Array.from(node.weight),
+          bias: node.bias ? Float32Array.from(node.bias) : new Float32Array(node.cout),
+        };
+        add(l);
+        break;
+      }
+      case "fc": {
+        if (!node.weight) fail(node, "has no weights (the model carries shapes only; use --weights random)");
+        const src = resolve(in0);
+        const l: Mutable<FcLayer> = {
+          kind: "fc",
+          name: node.name,
+          inputs: [src],
+          output: node.output,
+          inShape: shapeOf(src),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+          P: node.P,
+          Q: node.Q,
+          weight: Float32Array.from(node.weight),
+          bias: node.bias ? Float32Array.from(node.bias) : new Float32Array(node.P),
+        };
+        add(l);
+        break;
+      }
+      case "bn": {
+        if (!node.scale || !node.shift) fail(node, "has no parameters (the model carries shapes only; use --weights random)");
+        const p = fusable(node, in0, ["conv", "fc"]) as Mutable<ConvLayer> | Mutable<FcLayer>;
+        if (p.clamp !== NO_CLAMP) fail(node, `cannot be folded into '${p.name}': an activation sits between them`);
+        const cout = p.kind === "conv" ? p.cout : p.P;
+        const per = p.weight.length / cout;
+        for (let o = 0; o < cout; o++) {
+          const s = node.scale[o]!;
+          for (let i = o * per; i < (o + 1) * per; i++) p.weight[i] = p.weight[i]! * s;
+          p.bias[o] = p.bias[o]! * s + node.shift[o]!;
+        }
+        rename(p, node.output);
+        break;
+      }
+      case "relu":
+      case "clip": {
+        const lo = node.op === "relu" ? 0 : node.lo;
+        const hi = node.op === "relu" ? Infinity : node.hi;
+        const p = fusable(node, in0, ["conv", "fc", "add", "maxpool", "avgpool", "gap"]);
+        p.clamp = { lo: Math.max(p.clamp.lo, lo), hi: Math.min(p.clamp.hi, hi) };
+        rename(p, node.output);
+        break;
+      }
+      case "shortcutA": {
+        const users = readers.get(node.output) ?? [];
+        if (users.length !== 1 || users[0]!.op !== "add" || node.output === graph.output)
+          fail(node, "an option-A shortcut must feed exactly one add");
+        pendingShortcut.set(node.output, { src: resolve(in0), stride: node.stride, before: node.before });
+        break;
+      }
+      case "add": {
+        const [x, y] = node.inputs as [string, string];
+        if (pendingShortcut.has(x) && pendingShortcut.has(y)) fail(node, "both operands are option-A shortcuts");
+        const scIn = pendingShortcut.has(x) ? x : pendingShortcut.has(y) ? y : null;
+        const a = resolve(scIn === x ? y : x);
+        const sc = scIn === null ? null : pendingShortcut.get(scIn)!;
+        const b = sc ? sc.src : resolve(y);
+        const l: Mutable<AddLayer> = {
+          kind: "add",
+          name: node.name,
+          inputs: [a, b],
+          output: node.output,
+          inShape: shapeOf(a),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+          ...(sc ? { shortcut: { stride: sc.stride, before: sc.before } } : {}),
+        };
+        add(l);
+        break;
+      }
+      case "maxpool":
+      case "avgpool": {
+        if (node.op === "avgpool" && node.pad > 0 && node.countIncludePad === false)
+          fail(node, "average pooling that excludes padding from the divisor is not supported (the vector unit divides by k*k)");
+        const src = resolve(in0);
+        const l: Mutable<PoolLayer> = {
+          kind: node.op,
+          name: node.name,
+          inputs: [src],
+          output: node.output,
+          inShape: shapeOf(src),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+          k: node.k,
+          stride: node.stride,
+          pad: node.pad,
+        };
+        add(l);
+        break;
+      }
+      case "gap": {
+        const src = resolve(in0);
+        const l: Mutable<GapLayer> = {
+          kind: "gap",
+          name: node.name,
+          inputs: [src],
+          output: node.output,
+          inShape: shapeOf(src),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+        };
+        add(l);
+        break;
+      }
+      case "flatten":
+        alias.set(node.output, resolve(in0));
+        break;
+      case "pad": {
+        const users = readers.get(node.output) ?? [];
+        if (users.length !== 1 || (users[0]!.op !== "conv" && users[0]!.op !== "sumpool") || node.output === graph.output)
+          fail(node, "an explicit pad must feed exactly one conv or sum-pool");
+        const inner = takePad(in0);
+        pendingPad.set(node.output, {
+          src: inner.src,
+          pads: [inner.pads[0] + node.pads[0], inner.pads[1] + node.pads[1], inner.pads[2] + node.pads[2], inner.pads[3] + node.pads[3]],
+        });
+        break;
+      }
+      case "sumpool": {
+        const { src, pads } = takePad(in0);
+        const l: Mutable<SumPoolLayer> = {
+          kind: "sumpool",
+          name: node.name,
+          inputs: [src],
+          output: node.output,
+          inShape: shapeOf(src),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+          kc: node.kc,
+          kh: node.kh,
+          kw: node.kw,
+          dilation: node.dilation,
+          pads,
+        };
+        add(l);
+        break;
+      }
+      default: {
+        const n: never = node;
+        throw new InputError(`node '${(n as Node).name}' (${(n as Node).op}): op not supported by the compiler`);
+      }
+    }
+  }
+
+  const output = resolve(graph.output);
+  if (!producer.has(output) && output !== graph.input.name) throw new InputError(`graph '${graph.name}': output '${graph.output}' is not produced by any layer`);
+  const shapes = new Map<string, Shape>([[graph.input.name, graph.input.shape]]);
+  for (const l of layers) shapes.set(l.output, l.outShape);
+  return {
+    model: graph.name,
+    mode,
+    dtype: "fp32",
+    input: graph.input,
+    output,
+    layers: layers as Layer[],
+    scales: new Map([...shapes.keys()].map((t) => [t, 1])),
+    shapes,
+  };
+}

@@ -1,0 +1,165 @@
+// The compiler's pass pipeline (DESIGN §4): one ordered list of named passes, the IR verifier of each pass run
+// after it, and `dumpAfter` to get the IR text after any pass. The front half (this file's FRONT_PASSES) turns
+// a graph into a LayerProgram; the back half appends its passes (tile, schedule, allocate, lower, verify) with
+// the same Pass type and runs `runPipeline(graph, opts, [...FRONT_PASSES, ...BACK_PASSES])`.
+
+import type { HwConfig } from "../isa/hw/types.js";
+import { InputError } from "../isa/errors.js";
+import type { Program } from "../isa/program.js";
+import type { Graph } from "../models/ir.js";
+import { inferShapes, printGraph, verifyGraph } from "../models/shapes.js";
+import type { LayerProgram } from "./layers.js";
+import { calibrate, syntheticImages } from "./passes/calibrate.js";
+import { normalise } from "./passes/normalise.js";
+import { type QuantHw, quantise } from "./passes/quantise.js";
+import { type StructSpec, structure } from "./passes/structure.js";
+import { printLayers } from "./print-layers.js";
+import { verifyLayers } from "./verify-layers.js";
+
+export interface FrontOptions {
+  readonly mode: "dense" | "structured";
+  readonly dtype: "int8" | "fp32";
+  /** Default "auto": the model's structure where given, else detected. A record forces the named layers. */
+  readonly struct?: StructSpec;
+  /** Name of the struct file, for error messages. */
+  readonly structSource?: string;
+  /** Structural residual tolerance (default 1e-3). */
+  readonly tol?: number;
+  /** Calibration images (each the model input's size); default SYNTHETIC_IMAGES seeded N(0,1) images. */
+  readonly calibration?: readonly Float32Array[];
+  readonly seed?: number | string;
+  /** Name of the pass after which to capture the IR text (returned in `dump` and given to onDump). */
+  readonly dumpAfter?: string;
+  readonly onDump?: (pass: string, text: string) => void;
+  /** The front half reads only mac.actBits and pool.outBits; the back half needs the whole config. */
+  readonly hw: QuantHw;
+}
+
+export interface PipelineOptions extends FrontOptions {
+  readonly hw: HwConfig;
+}
+
+/** What flows between passes. The back half may add fields (declaration merging on this interface). */
+export interface PipelineState {
+  readonly graph: Graph;
+  readonly layers?: LayerProgram;
+  /** Max-abs activation range of every tensor (calibrate, int8 only). */
+  readonly ranges?: ReadonlyMap<string, number>;
+  readonly program?: Program;
+  /** Free-form intermediate results of later passes, by pass name. */
+  readonly stages?: Readonly<Record<string, unknown>>;
+}
+
+export interface PassContext {
+  readonly opts: PipelineOptions;
+  readonly tol: number;
+  /** Notes for the user (structure decisions, shifted E, ...), in pass order. */
+  readonly notes: string[];
+}
+
+export interface Pass {
+  readonly name: string;
+  readonly doc: string;
+  run(state: PipelineState, ctx: PassContext): PipelineState;
+  /** The IR verifier for what this pass produced. Throws on a broken invariant. */
+  verify(state: PipelineState, ctx: PassContext): void;
+  /** The IR text after this pass (for --dump-after). */
+  print(state: PipelineState, ctx: PassContext): string;
+}
+
+export const DEFAULT_TOL = 1e-3;
+
+export function needLayers(state: PipelineState, pass: string): LayerProgram {
+  if (!state.layers) throw new Error(`pass '${pass}': no layer program yet (normalise has not run)`);
+  return state.layers;
+}
+
+const layerStage = (name: string, doc: string, run: Pass["run"]): Pass => ({
+  name,
+  doc,
+  run,
+  verify: (s) => verifyLayers(needLayers(s, name)),
+  print: (s) => printLayers(needLayers(s, name)),
+});
+
+export const FRONT_PASSES: readonly Pass[] = [
+  {
+    name: "frontend",
+    doc: "the graph IR as the model frontend produced it, shapes inferred",
+    run: (s) => ({ ...s, graph: s.graph.shapes.size ? s.graph : inferShapes(s.graph) }),
+    verify: (s) => verifyGraph(s.graph),
+    print: (s) => printGraph(s.graph),
+  },
+  layerStage("normalise", "fold BN, fuse ReLU/clip, shortcut and pad, graph -> layers", (s, ctx) => ({ ...s, layers: normalise(s.graph, ctx.opts.mode) })),
+  layerStage("structure", "structured (c, n)/R per layer, alpha = A+W on folded weights", (s, ctx) => {
+    const r = structure(needLayers(s, "structure"), s.graph, {
+      mode: ctx.opts.mode,
+      tol: ctx.tol,
+      ...(ctx.opts.struct !== undefined ? { struct: ctx.opts.struct } : {}),
+      ...(ctx.opts.structSource !== undefined ? { structSource: ctx.opts.structSource } : {}),
+    });
+    ctx.notes.push(...r.notes);
+    return { ...s, layers: r.program };
+  }),
+  {
+    ...layerStage("calibrate", "activation ranges from the fp32 reference executor (int8 only)", (s, ctx) => {
+      if (ctx.opts.dtype !== "int8") return s;
+      const lp = needLayers(s, "calibrate");
+      const images = ctx.opts.calibration ?? syntheticImages(lp, undefined, ctx.opts.seed);
+      return { ...s, ranges: calibrate(lp, images) };
+    }),
+    print: (s) => {
+      const lp = needLayers(s, "calibrate");
+      const ranges = s.ranges ? [...s.ranges].map(([t, r]) => `  ${t}: max|x| = ${r.toPrecision(6)}`) : ["  (fp32: no calibration)"];
+      return `${printLayers(lp)}ranges\n${ranges.join("\n")}\n`;
+    },
+  },
+  layerStage("quantise", "int8 weights, scales and integer requantisation (int8 only)", (s, ctx) => {
+    if (ctx.opts.dtype !== "int8") return s;
+    if (!s.ranges) throw new Error("quantise: calibrate has not run");
+    const r = quantise(needLayers(s, "quantise"), s.ranges, ctx.opts.hw);
+    ctx.notes.push(...r.notes);
+    return { ...s, layers: r.program };
+  }),
+];
+
+/** Names of the front-half passes, in order. */
+export const PASSES: readonly string[] = FRONT_PASSES.map((p) => p.name);
+
+export interface PipelineResult {
+  readonly state: PipelineState;
+  readonly notes: readonly string[];
+  /** IR text after `dumpAfter`, when given. */
+  readonly dump?: string;
+  /** Wall time per pass in ms (run + verify). */
+  readonly timings: ReadonlyMap<string, number>;
+}
+
+export function runPipeline(graph: Graph, opts: PipelineOptions, passes: readonly Pass[] = FRONT_PASSES): PipelineResult {
+  if (opts.dumpAfter !== undefined && !passes.some((p) => p.name === opts.dumpAfter))
+    throw new InputError(`--dump-after: unknown pass '${opts.dumpAfter}' (passes: ${passes.map((p) => p.name).join(", ")})`);
+  const tol = opts.tol ?? DEFAULT_TOL;
+  if (!(tol > 0 && Number.isFinite(tol))) throw new InputError(`--tol: ${tol} must be a positive number`);
+  const ctx: PassContext = { opts, tol, notes: [] };
+  let state: PipelineState = { graph };
+  let dump: string | undefined;
+  const timings = new Map<string, number>();
+  for (const pass of passes) {
+    const t0 = performance.now();
+    state = pass.run(state, ctx);
+    pass.verify(state, ctx);
+    timings.set(pass.name, performance.now() - t0);
+    if (pass.name === opts.dumpAfter) {
+      dump = pass.print(state, ctx);
+      opts.onDump?.(pass.name, dump);
+    }
+  }
+  return { state, notes: ctx.notes, timings, ...(dump !== undefined ? { dump } : {}) };
+}
+
+/** The front half: graph -> verified LayerProgram (quantised when dtype is int8). */
+export function runFront(graph: Graph, opts: FrontOptions): LayerProgram & { readonly notes: readonly string[] } {
+  // Front passes read only hw.mac.actBits and hw.pool.outBits, which FrontOptions guarantees.
+  const r = runPipeline(graph, opts as PipelineOptions, FRONT_PASSES);
+  return Object.assign(needLayers(r.state, "front"), { notes: r.notes });
+}
