@@ -56,4 +56,10 @@ export interface HwConfig {
   readonly area: Readonly<Record<string, Sourced>>;
   /** Derived peaks, per cycle. */
   readonly peak: { readonly macsPerCycle: number; readonly addsPerCycle: number; readonly vecPerCycle: number };
+  /** Free text of the preset or file. */
+  readonly description?: string;
+  /** Where each scalar value comes from, keyed by dotted path ("mac.rows"). */
+  readonly sources?: Readonly<Record<string, string>>;
+  /** Derived: how many instances of each leaking unit (isa/counters.ts LEAKING_UNITS) the machine has. */
+  readonly instances?: Readonly<Record<string, number>>;
 }
