@@ -1,0 +1,359 @@
+// Functional semantics of every instruction: pure functions over a machine-state view, no timing.
+// The simulator runs them; compiler tests may run them too (this file imports only isa/).
+//
+// Storage model (isa/instructions.ts header): DRAM and the five SRAM buffers are byte-addressed. Each is held
+// as one typed array indexed by BYTE address; an element's value lives at its first byte (the other bytes of a
+// wide element are unused). int8 programs use Int32Array (exact integers), fp32 programs Float32Array.
+//
+// Integer arithmetic (int8 programs), shared bit for bit with the reference executor (compiler/layers.ts):
+//   roundShift(v, s) = s == 0 ? v : floor((v + 2^(s-1)) / 2^s)          round half up, exact in doubles
+//   requant         = clamp(roundShift((acc + bias[c]) * mult[c], shift[c]), lo, hi)
+//   MAC accumulation is exact in doubles and wraps to int32 (ToInt32) when written to the acc buffer, like a
+//   hardware int32 accumulator; compiled programs stay far below 2^31 so the wrap never fires in practice.
+//   pool: exact sum, roundShift by `shift`, saturate to the signed range of `bits`.
+//   vop.pool avg divides by the full window (count_include_pad): padded zeros count, through mult/shift.
+//   vop.pool max ignores padding and does not clamp (its par block is not read).
+// fp32 programs: the same layouts, float math: requant = clamp((acc + bias) * mult, lo, hi); shifts are
+// ignored (the compiler writes real multipliers), nothing rounds or saturates except the final float32 store.
+//
+// Execution model: an instruction reads all its operands and writes all its results at once.
+
+import { InputError } from "./errors.js";
+import { BUFFERS, ELEMENT_BYTES, type Buffer, type Mnemonic } from "./instructions.js";
+import type { Dtype } from "./program.js";
+import type { Instr } from "./types.js";
+
+export type Storage = Int32Array | Float32Array;
+type Fields = Instr["f"];
+
+/** Which element width (bytes) the pool buffer holds where: set by `pool`, read by whoever reads the pool buffer. */
+export class PoolWidths {
+  private readonly lo: number[] = [];
+  private readonly hi: number[] = [];
+  private readonly width: number[] = [];
+  constructor(readonly defaultBytes: number) {}
+  set(addr: number, bytes: number, width: number): void {
+    this.lo.push(addr);
+    this.hi.push(addr + bytes);
+    this.width.push(width);
+  }
+  /** Width of the element at `addr`: the most recent pool write covering it, else the default. */
+  get(addr: number): number {
+    for (let i = this.width.length - 1; i >= 0; i--) if (addr >= this.lo[i]! && addr < this.hi[i]!) return this.width[i]!;
+    return this.defaultBytes;
+  }
+}
+
+export interface MachineState {
+  readonly dtype: Dtype;
+  readonly dram: Storage;
+  readonly sram: Readonly<Record<Buffer, Storage>>;
+  readonly poolWidths: PoolWidths;
+}
+
+export type ExecFn = (s: MachineState, f: Fields) => void;
+
+/** Thrown when an instruction touches memory outside a buffer; the simulator adds the instruction index. */
+export class MemoryFault extends InputError {}
+
+export function roundShift(v: number, s: number): number {
+  if (s <= 0) return v;
+  const p = 2 ** s;
+  return Math.floor((v + p / 2) / p);
+}
+
+export function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** Signed saturation to `bits` bits. */
+export function saturate(v: number, bits: number): number {
+  const m = 2 ** (bits - 1);
+  return v < -m ? -m : v > m - 1 ? m - 1 : v;
+}
+
+export function num(f: Fields, name: string): number {
+  const v = f[name];
+  if (typeof v !== "number") throw new InputError(`instruction field '${name}' is missing or not a number`);
+  return v;
+}
+
+export function str(f: Fields, name: string): string {
+  const v = f[name];
+  if (v === undefined) throw new InputError(`instruction field '${name}' is missing`);
+  return String(v);
+}
+
+/** Element width in bytes of buffer `buf` at `addr`. */
+export function elementBytes(s: { readonly poolWidths: PoolWidths }, buf: Buffer, addr: number): number {
+  return buf === "pool" ? s.poolWidths.get(addr) : ELEMENT_BYTES[buf];
+}
+
+export function bufferOf(v: string): Buffer {
+  if (!(BUFFERS as readonly string[]).includes(v)) throw new InputError(`unknown buffer '${v}'`);
+  return v as Buffer;
+}
+
+/** Checks that byte range [lo, hi) lies inside `mem`. */
+function check(mem: Storage, name: string, lo: number, hi: number): void {
+  if (lo < 0 || hi > mem.length) throw new MemoryFault(`${name}[0x${lo.toString(16)}..0x${hi.toString(16)}) is outside the ${mem.length}-byte ${name}`);
+}
+
+/** Output size of a window of `k` taps with dilation `d` and stride `s` over `n` inputs. */
+export function outSize(n: number, k: number, s: number, d: number): number {
+  return Math.floor((n - d * (k - 1) - 1) / s) + 1;
+}
+
+function load(s: MachineState, f: Fields): void {
+  const buf = bufferOf(str(f, "buf"));
+  const dst = s.sram[buf];
+  const sram = num(f, "sram"), dram = num(f, "dram");
+  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
+  const rstride = num(f, "rstride"), prows = num(f, "prows");
+  const pt = num(f, "pt"), pb = num(f, "pb"), pl = num(f, "pl"), pr = num(f, "pr");
+  const es = elementBytes(s, buf, sram);
+  const H = h + pt + pb, W = w + pl + pr;
+  if (c * h * w > 0) check(s.dram, "dram", dram, dram + (((c - 1) * prows + h - 1) * rstride + w) * es);
+  check(dst, buf, sram, sram + c * H * W * es);
+  for (let ci = 0; ci < c; ci++)
+    for (let y = 0; y < H; y++) {
+      const row = sram + (ci * H + y) * W * es;
+      const yy = y - pt;
+      if (yy < 0 || yy >= h) {
+        for (let x = 0; x < W; x++) dst[row + x * es] = 0;
+        continue;
+      }
+      const src = dram + ((ci * prows + yy) * rstride - pl) * es;
+      for (let x = 0; x < W; x++) {
+        const xx = x - pl;
+        dst[row + x * es] = xx < 0 || xx >= w ? 0 : s.dram[src + x * es]!;
+      }
+    }
+}
+
+function store(s: MachineState, f: Fields): void {
+  const buf = bufferOf(str(f, "buf"));
+  const src = s.sram[buf];
+  const sram = num(f, "sram"), dram = num(f, "dram");
+  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
+  const rstride = num(f, "rstride"), prows = num(f, "prows");
+  const es = elementBytes(s, buf, sram);
+  check(src, buf, sram, sram + c * h * w * es);
+  if (c * h * w > 0) check(s.dram, "dram", dram, dram + (((c - 1) * prows + h - 1) * rstride + w) * es);
+  for (let ci = 0; ci < c; ci++)
+    for (let y = 0; y < h; y++) {
+      const from = sram + (ci * h + y) * w * es;
+      const to = dram + (ci * prows + y) * rstride * es;
+      for (let x = 0; x < w; x++) s.dram[to + x * es] = src[from + x * es]!;
+    }
+}
+
+function pool(s: MachineState, f: Fields): void {
+  const dst = num(f, "dst"), src = num(f, "src");
+  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
+  const kc = num(f, "kc"), kh = num(f, "kh"), kw = num(f, "kw"), dil = num(f, "dil");
+  const bits = Number(str(f, "bits")), shift = num(f, "shift");
+  const co = c - kc + 1, ho = h - dil * (kh - 1), wo = w - dil * (kw - 1);
+  const eb = bits / 8;
+  const act = s.sram.act, out = s.sram.pool;
+  check(act, "act", src, src + c * h * w);
+  check(out, "pool", dst, dst + Math.max(0, co * ho * wo) * eb);
+  s.poolWidths.set(dst, Math.max(0, co * ho * wo) * eb, eb);
+  const isInt = s.dtype === "int8";
+  // Sum over channels first (one plane of partial sums), then the spatial window: the same exact integer.
+  const plane = new Float64Array(h * w);
+  for (let o = 0; o < co; o++) {
+    plane.fill(0);
+    for (let i = 0; i < kc; i++) {
+      const base = src + (o + i) * h * w;
+      for (let p = 0; p < h * w; p++) plane[p]! += act[base + p]!;
+    }
+    for (let y = 0; y < ho; y++)
+      for (let x = 0; x < wo; x++) {
+        let sum = 0;
+        for (let j = 0; j < kh; j++) {
+          const r = (y + j * dil) * w + x;
+          for (let k = 0; k < kw; k++) sum += plane[r + k * dil]!;
+        }
+        out[dst + ((o * ho + y) * wo + x) * eb] = isInt ? saturate(roundShift(sum, shift), bits) : sum;
+      }
+  }
+}
+
+function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
+  const sbuf = bufferOf(str(f, "sbuf"));
+  const dst = num(f, "dst"), src = num(f, "src"), wgt = num(f, "wgt");
+  const accum = num(f, "accum") === 1;
+  const inp = s.sram[sbuf], W = s.sram.wgt, acc = s.sram.acc;
+  const es = elementBytes(s, sbuf, src);
+  const isInt = s.dtype === "int8";
+  // A gemm is a 1x1 conv over m "pixels" with k channels, except that its input is [m][k] and output [m][n].
+  let c: number, h: number, w: number, kh: number, kw: number, stride: number, dil: number, cout: number, dw: boolean;
+  if (isGemm) {
+    [c, h, w, kh, kw, stride, dil, cout, dw] = [num(f, "k"), 1, num(f, "m"), 1, 1, 1, 1, num(f, "n"), false];
+  } else {
+    [c, h, w, kh, kw] = [num(f, "c"), num(f, "h"), num(f, "w"), num(f, "kh"), num(f, "kw")];
+    [stride, dil, cout, dw] = [num(f, "stride"), num(f, "dil"), num(f, "cout"), num(f, "dw") === 1];
+  }
+  const ho = outSize(h, kh, stride, dil), wo = outSize(w, kw, stride, dil);
+  const cin = dw ? 1 : c;
+  const T = ho * wo;
+  check(inp, sbuf, src, src + c * h * w * es);
+  check(W, "wgt", wgt, wgt + cout * cin * kh * kw);
+  check(acc, "acc", dst, dst + cout * T * 4);
+  if (dw && cout !== c) throw new InputError(`depthwise conv needs cout == c (got cout=${cout}, c=${c})`);
+  const sum = new Float64Array(T);
+  // Input element (ci, y, x) sits at src + ((ci*h + y)*w + x)*es; for gemm (m, kk) at src + (m*k + kk)*es.
+  const chanStride = isGemm ? es : h * w * es;
+  const pixStride = isGemm ? c * es : es;
+  for (let o = 0; o < cout; o++) {
+    sum.fill(0);
+    for (let i = 0; i < cin; i++) {
+      const ci = dw ? o : i;
+      for (let j = 0; j < kh; j++)
+        for (let k = 0; k < kw; k++) {
+          const wv = W[wgt + ((o * cin + i) * kh + j) * kw + k]!;
+          if (wv === 0) continue;
+          const base = src + ci * chanStride + (j * dil * w + k * dil) * pixStride;
+          let p = 0;
+          for (let y = 0; y < ho; y++) {
+            const row = base + y * stride * w * pixStride;
+            for (let x = 0; x < wo; x++) sum[p++]! += wv * inp[row + x * stride * pixStride]!;
+          }
+        }
+    }
+    for (let p = 0; p < T; p++) {
+      // Output layout: conv [o][y][x]; gemm [m][n].
+      const a = dst + (isGemm ? p * cout + o : o * T + p) * 4;
+      const v = accum ? acc[a]! + sum[p]! : sum[p]!;
+      acc[a] = isInt ? v | 0 : v;
+    }
+  }
+}
+
+const conv: ExecFn = (s, f) => convLike(s, f, false);
+const gemm: ExecFn = (s, f) => convLike(s, f, true);
+
+/** Reads the 4-byte element `i` of a par block at `par`. */
+const parAt = (s: MachineState, par: number, i: number): number => s.sram.par[par + 4 * i]!;
+
+function requant(s: MachineState, f: Fields): void {
+  const dst = num(f, "dst"), src = num(f, "src"), par = num(f, "par");
+  const c = num(f, "c"), hw = num(f, "h") * num(f, "w");
+  const act = s.sram.act, acc = s.sram.acc;
+  check(acc, "acc", src, src + c * hw * 4);
+  check(act, "act", dst, dst + c * hw);
+  check(s.sram.par, "par", par, par + 4 * (2 + 3 * c));
+  const lo = parAt(s, par, 0), hi = parAt(s, par, 1);
+  const isInt = s.dtype === "int8";
+  for (let ci = 0; ci < c; ci++) {
+    const bias = parAt(s, par, 2 + 3 * ci), mult = parAt(s, par, 3 + 3 * ci), shift = parAt(s, par, 4 + 3 * ci);
+    for (let p = 0; p < hw; p++) {
+      const v = (acc[src + (ci * hw + p) * 4]! + bias) * mult;
+      act[dst + ci * hw + p] = clamp(isInt ? roundShift(v, shift) : v, lo, hi);
+    }
+  }
+}
+
+function vadd(s: MachineState, f: Fields): void {
+  const dst = num(f, "dst"), a = num(f, "a"), b = num(f, "b"), par = num(f, "par");
+  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w"), bs = num(f, "bs"), nob = num(f, "nob") === 1;
+  const act = s.sram.act;
+  check(act, "act", a, a + c * h * w);
+  check(act, "act", dst, dst + c * h * w);
+  if (!nob) check(act, "act", b, b + c * h * bs * w * bs);
+  check(s.sram.par, "par", par, par + 20);
+  const lo = parAt(s, par, 0), hi = parAt(s, par, 1), ma = parAt(s, par, 2), mb = parAt(s, par, 3), shift = parAt(s, par, 4);
+  const isInt = s.dtype === "int8";
+  for (let ci = 0; ci < c; ci++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const i = (ci * h + y) * w + x;
+        let v = act[a + i]! * ma;
+        if (!nob) v += act[b + (ci * h * bs + y * bs) * w * bs + x * bs]! * mb;
+        act[dst + i] = clamp(isInt ? roundShift(v, shift) : v, lo, hi);
+      }
+}
+
+function vpool(s: MachineState, f: Fields): void {
+  const dst = num(f, "dst"), src = num(f, "src"), par = num(f, "par");
+  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
+  const isMax = str(f, "op") === "max";
+  const win = num(f, "win"), stride = num(f, "stride"), pad = num(f, "pad");
+  const ho = outSize(h + 2 * pad, win, stride, 1), wo = outSize(w + 2 * pad, win, stride, 1);
+  const act = s.sram.act;
+  check(act, "act", src, src + c * h * w);
+  check(act, "act", dst, dst + c * ho * wo);
+  const isInt = s.dtype === "int8";
+  let lo = 0, hi = 0, mult = 0, shift = 0;
+  if (!isMax) {
+    check(s.sram.par, "par", par, par + 16);
+    [lo, hi, mult, shift] = [parAt(s, par, 0), parAt(s, par, 1), parAt(s, par, 2), parAt(s, par, 3)];
+  }
+  for (let ci = 0; ci < c; ci++)
+    for (let oy = 0; oy < ho; oy++)
+      for (let ox = 0; ox < wo; ox++) {
+        let acc = isMax ? -Infinity : 0;
+        for (let j = 0; j < win; j++) {
+          const y = oy * stride + j - pad;
+          if (y < 0 || y >= h) continue;
+          for (let k = 0; k < win; k++) {
+            const x = ox * stride + k - pad;
+            if (x < 0 || x >= w) continue;
+            const v = act[src + (ci * h + y) * w + x]!;
+            acc = isMax ? (v > acc ? v : acc) : acc + v;
+          }
+        }
+        const o = dst + (ci * ho + oy) * wo + ox;
+        if (isMax) act[o] = acc;
+        else act[o] = clamp(isInt ? roundShift(acc * mult, shift) : acc * mult, lo, hi);
+      }
+}
+
+function gap(s: MachineState, f: Fields): void {
+  const dst = num(f, "dst"), src = num(f, "src"), par = num(f, "par");
+  const c = num(f, "c"), hw = num(f, "h") * num(f, "w");
+  const act = s.sram.act;
+  check(act, "act", src, src + c * hw);
+  check(act, "act", dst, dst + c);
+  check(s.sram.par, "par", par, par + 16);
+  const lo = parAt(s, par, 0), hi = parAt(s, par, 1), mult = parAt(s, par, 2), shift = parAt(s, par, 3);
+  const isInt = s.dtype === "int8";
+  for (let ci = 0; ci < c; ci++) {
+    let sum = 0;
+    for (let p = 0; p < hw; p++) sum += act[src + ci * hw + p]!;
+    act[dst + ci] = clamp(isInt ? roundShift(sum * mult, shift) : sum * mult, lo, hi);
+  }
+}
+
+const nothing: ExecFn = () => {};
+
+/** One function per mnemonic; a mnemonic added to the table without semantics is a type error here. */
+export const SEMANTICS = {
+  load,
+  store,
+  pool,
+  conv,
+  gemm,
+  "vop.requant": requant,
+  "vop.add": vadd,
+  "vop.pool": vpool,
+  "vop.gap": gap,
+  sync: nothing,
+  halt: nothing,
+} satisfies Record<Mnemonic, ExecFn>;
+
+/** Executes one instruction on the state. */
+export function execute(s: MachineState, instr: Instr): void {
+  const fn = (SEMANTICS as Record<string, ExecFn | undefined>)[instr.op];
+  if (!fn) throw new InputError(`unknown instruction '${instr.op}'`);
+  fn(s, instr.f);
+}
+
+/** A fresh machine state with zeroed memories of the given byte sizes. */
+export function createState(dtype: Dtype, dramBytes: number, sramBytes: Readonly<Record<Buffer, number>>, poolDefaultBytes: number): MachineState {
+  const make = (n: number): Storage => (dtype === "int8" ? new Int32Array(n) : new Float32Array(n));
+  const sram = {} as Record<Buffer, Storage>;
+  for (const b of BUFFERS) sram[b] = make(sramBytes[b]);
+  return { dtype, dram: make(dramBytes), sram, poolWidths: new PoolWidths(poolDefaultBytes) };
+}

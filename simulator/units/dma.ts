@@ -1,0 +1,20 @@
+// The DMA engines (load queue, store queue) share ONE DRAM port.
+// A transfer of B DRAM bytes occupies the port for ceil(B / bytesPerCycle) cycles; the port serves transfers in
+// the order they start (ties: program order), so loads and stores contend for bandwidth; the DRAM latency
+// follows the data phase and overlaps with the next transfer on the port:
+//   port start P = max(start, port free), end = P + ceil(B / bytesPerCycle) + latency.
+// dram.ideal (every tensor already on chip, compute timing alone): a transfer takes 1 cycle and no port.
+
+import type { HwConfig } from "../../isa/hw/types.js";
+
+export interface DmaTiming {
+  /** Cycles the transfer holds the shared DRAM port (0 when ideal). */
+  readonly portCycles: number;
+  /** Cycles after the data phase until the transfer completes. */
+  readonly latency: number;
+}
+
+export function dmaTiming(dramBytes: number, hw: Pick<HwConfig, "dram">): DmaTiming {
+  if (hw.dram.ideal) return { portCycles: 0, latency: 1 };
+  return { portCycles: Math.max(1, Math.ceil(dramBytes / hw.dram.bytesPerCycle)), latency: hw.dram.latency };
+}

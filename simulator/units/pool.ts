@@ -1,0 +1,63 @@
+// The sum-pool unit (SPU): `lanes` adders, each doing one addition per cycle.
+//
+// Work (adds), defined exactly from the window and the tile:
+//   direct:    every output is an adder tree over its window: (kc*kh*kw - 1) adds per output.
+//   separable: three running-sum passes, channel then row then column. Along one line of L inputs with a window of
+//              k taps at dilation d, the line splits into d interleaved chains; a chain of Lj >= k inputs costs
+//              (k - 1) adds for its first output and 2 adds (add the new tap, subtract the old) for each further
+//              one. A pass with k = 1 costs nothing. The intermediate planes stay in the unit's line buffers.
+// Timing: each pass takes ceil(adds_of_pass / lanes) cycles, passes run one after another, plus the pipeline
+// fill `pool.fill`; a window of one tap (a copy) takes ceil(outputs / lanes). So cycles >= adds / lanes always,
+// which keeps every layer at or above its bound_cycles.
+
+import type { HwConfig } from "../../isa/hw/types.js";
+
+export interface PoolShape {
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly kc: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly dil: number;
+  readonly separable: boolean;
+}
+
+/** Adds along `lines` lines of `L` inputs, window `k`, dilation `d` (running sums). */
+function runningSumAdds(lines: number, L: number, k: number, d: number): number {
+  if (k <= 1 || lines <= 0) return 0;
+  let perLine = 0;
+  for (let j = 0; j < d; j++) {
+    const Lj = Math.floor((L - j + d - 1) / d);
+    const outs = Lj - k + 1;
+    if (outs > 0) perLine += k - 1 + 2 * (outs - 1);
+  }
+  return lines * perLine;
+}
+
+export function poolOutputs(s: PoolShape): { co: number; ho: number; wo: number; outputs: number } {
+  const co = s.c - s.kc + 1, ho = s.h - s.dil * (s.kh - 1), wo = s.w - s.dil * (s.kw - 1);
+  return { co, ho, wo, outputs: co > 0 && ho > 0 && wo > 0 ? co * ho * wo : 0 };
+}
+
+/** Adds of each pass (direct: one pass). */
+export function poolPassAdds(s: PoolShape): number[] {
+  const { co, ho, outputs } = poolOutputs(s);
+  if (outputs === 0) return [0];
+  if (!s.separable) return [(s.kc * s.kh * s.kw - 1) * outputs];
+  return [
+    runningSumAdds(s.h * s.w, s.c, s.kc, 1),
+    runningSumAdds(co * s.w, s.h, s.kh, s.dil),
+    runningSumAdds(co * ho, s.w, s.kw, s.dil),
+  ];
+}
+
+export function poolCycles(s: PoolShape, hw: Pick<HwConfig, "pool">): number {
+  const lanes = hw.pool.lanes;
+  const passes = poolPassAdds(s);
+  const total = passes.reduce((a, b) => a + b, 0);
+  if (total === 0) return Math.ceil(poolOutputs(s).outputs / lanes) + hw.pool.fill;
+  let cycles = 0;
+  for (const a of passes) cycles += Math.ceil(a / lanes);
+  return cycles + hw.pool.fill;
+}
