@@ -1,0 +1,17 @@
+import * as fs from "node:fs";
+import { loadModel } from "../../models/zoo.js";
+import { resolveHw } from "../../isa/hw/config.js";
+import { compileDetailed } from "../../compiler/compile.js";
+const spec = process.argv[2] ?? "resnet20";
+const dtype = (process.argv[3] ?? "fp32") as "fp32" | "int8";
+const preset = process.argv[4] ?? "edge";
+const t0 = performance.now();
+const g = loadModel(spec, { readFile: (p) => fs.readFileSync(p) });
+const t1 = performance.now();
+const hw = resolveHw({ preset });
+const mode = spec.includes("struct") ? "structured" : "dense";
+const r = compileDetailed(g, hw, { mode, dtype, calibration: dtype === "int8" ? [new Float32Array(g.input.shape.reduce((a,b)=>a*b,1)).fill(0.5)] : undefined });
+const t2 = performance.now();
+const counts: Record<string, number> = {};
+for (const i of r.program.instructions) counts[i.op] = (counts[i.op] ?? 0) + 1;
+console.log(spec, dtype, preset, "load", (t1-t0).toFixed(0), "ms compile", (t2-t1).toFixed(0), "ms", counts, "dram", r.program.manifest.dramBytes, r.sramPeak);
