@@ -1,0 +1,285 @@
+// A plain float32-storage / float64-accumulation executor of the graph IR, one image at a time.
+// It is an independent oracle for other parts (ONNX Runtime comparisons, the compiler's reference executor),
+// so every op is written out in obvious loops; only index arithmetic is hoisted for speed.
+// Shapes are derived here from the actual input shape (so a graph can run at another spatial size).
+
+import { InputError } from "../isa/errors.js";
+import type { Graph, Node, Shape } from "./ir.js";
+
+export interface ExecuteOptions {
+  /** Called for the graph input and then every node output, in execution order. */
+  readonly onTensor?: (name: string, data: Float32Array, shape: Shape) => void;
+  /** Shapes to run at; only the graph input's entry is used (the rest is derived from it). */
+  readonly shapes?: ReadonlyMap<string, Shape>;
+}
+
+const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+
+function fail(node: Node, what: string): never {
+  throw new InputError(`node ${node.name} (${node.op}): ${what}`);
+}
+
+function chw(node: Node, s: Shape | undefined): [number, number, number] {
+  if (!s || s.length !== 3) fail(node, `expects a [C, H, W] input, got [${s?.join(", ") ?? "nothing"}]`);
+  return [s[0]!, s[1]!, s[2]!];
+}
+
+function poolOut(node: Node, H: number, k: number, s: number, p: number, d = 1): number {
+  const o = Math.floor((H + p - d * (k - 1) - 1) / s) + 1;
+  if (o < 1) fail(node, `window ${k} (dilation ${d}) does not fit a ${H}-wide input with padding ${p}`);
+  return o;
+}
+
+/** The output shape of a node from its input shapes. */
+export function nodeOutputShape(node: Node, ins: readonly Shape[]): Shape {
+  switch (node.op) {
+    case "conv": {
+      const [C, H, W] = chw(node, ins[0]);
+      if (C !== node.cin) fail(node, `input has ${C} channels, conv expects ${node.cin}`);
+      const [pt, pl, pb, pr] = node.pads;
+      return [
+        node.cout,
+        poolOut(node, H, node.kh, node.stride, pt + pb, node.dilation),
+        poolOut(node, W, node.kw, node.stride, pl + pr, node.dilation),
+      ];
+    }
+    case "bn":
+      if (ins[0]![0] !== node.channels) fail(node, `input has ${ins[0]![0]} channels, BN expects ${node.channels}`);
+      return ins[0]!;
+    case "fc":
+      if (size(ins[0]!) !== node.Q) fail(node, `input has ${size(ins[0]!)} values, FC expects Q = ${node.Q}`);
+      return [node.P];
+    case "relu":
+    case "clip":
+      return ins[0]!;
+    case "add":
+      if (ins.length !== 2 || ins[0]!.join() !== ins[1]!.join())
+        fail(node, `needs two inputs of equal shape, got ${ins.map((s) => `[${s.join(", ")}]`).join(" and ")}`);
+      return ins[0]!;
+    case "shortcutA": {
+      const [C, H, W] = chw(node, ins[0]);
+      if (node.before + C > node.cout) fail(node, `${node.before} + ${C} channels exceed cout = ${node.cout}`);
+      return [node.cout, Math.ceil(H / node.stride), Math.ceil(W / node.stride)];
+    }
+    case "maxpool":
+    case "avgpool": {
+      const [C, H, W] = chw(node, ins[0]);
+      return [C, poolOut(node, H, node.k, node.stride, 2 * node.pad), poolOut(node, W, node.k, node.stride, 2 * node.pad)];
+    }
+    case "gap":
+      return [chw(node, ins[0])[0], 1, 1];
+    case "flatten":
+      return [size(ins[0]!)];
+    case "sumpool": {
+      const [C, H, W] = chw(node, ins[0]);
+      if (node.kc > C) fail(node, `channel window ${node.kc} exceeds ${C} channels`);
+      return [C - node.kc + 1, poolOut(node, H, node.kh, 1, 0, node.dilation), poolOut(node, W, node.kw, 1, 0, node.dilation)];
+    }
+    case "pad": {
+      const [C, H, W] = chw(node, ins[0]);
+      const [pt, pl, pb, pr] = node.pads;
+      return [C, H + pt + pb, W + pl + pr];
+    }
+  }
+}
+
+/** Shapes of every tensor when the graph runs on an input of `inputShape`. */
+export function shapesForInput(graph: Graph, inputShape: Shape): Map<string, Shape> {
+  const shapes = new Map<string, Shape>([[graph.input.name, inputShape]]);
+  for (const node of graph.nodes) shapes.set(node.output, nodeOutputShape(node, inputsOf(node, shapes)));
+  return shapes;
+}
+
+function inputsOf<T>(node: Node, tensors: ReadonlyMap<string, T>): T[] {
+  return node.inputs.map((name) => {
+    const t = tensors.get(name);
+    if (t === undefined) fail(node, `input tensor "${name}" is not produced before this node`);
+    return t;
+  });
+}
+
+/**
+ * Direct conv as one dot product per (output pixel, output channel): the input patch under the window is
+ * gathered once per pixel (zeros where the window hangs over the padding) and reused by every output channel
+ * of its group, so the inner loop is a long contiguous dot product even where the feature map is 1×1.
+ */
+function conv(node: Extract<Node, { op: "conv" }>, x: Float32Array, [, H, W]: Shape, out: Shape): Float32Array {
+  const weight = node.weight ?? fail(node, "has no weights (load them, or use random weights)");
+  const { cin, cout, kh, kw, stride: s, dilation: d, groups, bias } = node;
+  const [pt, pl] = node.pads;
+  const Cg = cin / groups;
+  const coutG = cout / groups;
+  const K = Cg * kh * kw;
+  if (weight.length !== cout * K) fail(node, `weight has ${weight.length} values, expected ${cout}×${Cg}×${kh}×${kw}`);
+  const Ho = out[1]!;
+  const Wo = out[2]!;
+  const plane = H! * W!;
+  const y = new Float32Array(cout * Ho * Wo);
+  const patch = new Float64Array(K);
+  for (let g = 0; g < groups; g++) {
+    const xGroup = g * Cg * plane;
+    for (let oy = 0; oy < Ho; oy++)
+      for (let ox = 0; ox < Wo; ox++) {
+        let t = 0;
+        for (let ci = 0; ci < Cg; ci++) {
+          const xBase = xGroup + ci * plane;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * s - pt + ky * d;
+            const rowOk = iy >= 0 && iy < H!;
+            const row = xBase + iy * W!;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * s - pl + kx * d;
+              patch[t++] = rowOk && ix >= 0 && ix < W! ? x[row + ix]! : 0;
+            }
+          }
+        }
+        const pix = oy * Wo + ox;
+        for (let o = g * coutG; o < (g + 1) * coutG; o++) {
+          let acc = bias ? bias[o]! : 0;
+          const wBase = o * K;
+          for (let k = 0; k < K; k++) acc += weight[wBase + k]! * patch[k]!;
+          y[o * Ho * Wo + pix] = acc;
+        }
+      }
+  }
+  return y;
+}
+
+/** Run one node on one image. */
+export function runNode(node: Node, ins: readonly Float32Array[], inShapes: readonly Shape[], out: Shape): Float32Array {
+  const x = ins[0]!;
+  switch (node.op) {
+    case "conv":
+      return conv(node, x, inShapes[0]!, out);
+    case "bn": {
+      const scale = node.scale ?? fail(node, "has no scale/shift (load them, or use random weights)");
+      const shift = node.shift ?? fail(node, "has no shift");
+      const plane = x.length / node.channels;
+      const y = new Float32Array(x.length);
+      for (let c = 0; c < node.channels; c++) {
+        const a = scale[c]!;
+        const b = shift[c]!;
+        for (let i = c * plane; i < (c + 1) * plane; i++) y[i] = x[i]! * a + b;
+      }
+      return y;
+    }
+    case "fc": {
+      const weight = node.weight ?? fail(node, "has no weights (load them, or use random weights)");
+      const y = new Float32Array(node.P);
+      for (let p = 0; p < node.P; p++) {
+        let acc = node.bias ? node.bias[p]! : 0;
+        const base = p * node.Q;
+        for (let q = 0; q < node.Q; q++) acc += weight[base + q]! * x[q]!;
+        y[p] = acc;
+      }
+      return y;
+    }
+    case "relu":
+      return x.map((v) => (v > 0 ? v : 0));
+    case "clip":
+      return x.map((v) => Math.min(node.hi, Math.max(node.lo, v)));
+    case "add": {
+      const b = ins[1]!;
+      const y = new Float32Array(x.length);
+      for (let i = 0; i < x.length; i++) y[i] = x[i]! + b[i]!;
+      return y;
+    }
+    case "shortcutA": {
+      const [C, H, W] = inShapes[0]!;
+      const [, Ho, Wo] = out;
+      const y = new Float32Array(size(out));
+      for (let c = 0; c < C!; c++)
+        for (let oy = 0; oy < Ho!; oy++)
+          for (let ox = 0; ox < Wo!; ox++) y[((node.before + c) * Ho! + oy) * Wo! + ox] = x[(c * H! + oy * node.stride) * W! + ox * node.stride]!;
+      return y;
+    }
+    case "maxpool":
+    case "avgpool":
+      return pool(node, x, inShapes[0]!, out);
+    case "gap": {
+      const [C] = inShapes[0]!;
+      const plane = x.length / C!;
+      const y = new Float32Array(C!);
+      for (let c = 0; c < C!; c++) {
+        let acc = 0;
+        for (let i = c * plane; i < (c + 1) * plane; i++) acc += x[i]!;
+        y[c] = acc / plane;
+      }
+      return y;
+    }
+    case "flatten":
+      return x.slice();
+    case "sumpool": {
+      const [, H, W] = inShapes[0]!;
+      const [Co, Ho, Wo] = out;
+      const { kc, kh, kw, dilation: d } = node;
+      const y = new Float32Array(size(out));
+      for (let oc = 0; oc < Co!; oc++)
+        for (let oy = 0; oy < Ho!; oy++)
+          for (let ox = 0; ox < Wo!; ox++) {
+            let acc = 0;
+            for (let a = 0; a < kc; a++)
+              for (let i = 0; i < kh; i++) {
+                const row = ((oc + a) * H! + oy + i * d) * W! + ox;
+                for (let j = 0; j < kw; j++) acc += x[row + j * d]!;
+              }
+            y[(oc * Ho! + oy) * Wo! + ox] = acc;
+          }
+      return y;
+    }
+    case "pad": {
+      const [C, H, W] = inShapes[0]!;
+      const [, Hp, Wp] = out;
+      const [pt, pl] = node.pads;
+      const y = new Float32Array(size(out));
+      for (let c = 0; c < C!; c++)
+        for (let i = 0; i < H!; i++) y.set(x.subarray((c * H! + i) * W!, (c * H! + i + 1) * W!), (c * Hp! + i + pt) * Wp! + pl);
+      return y;
+    }
+  }
+}
+
+/** Max pool ignores padded positions (as -inf padding); avg pool divides by k² or by the in-bounds count. */
+function pool(node: Extract<Node, { op: "maxpool" | "avgpool" }>, x: Float32Array, [C, H, W]: Shape, out: Shape): Float32Array {
+  const [, Ho, Wo] = out;
+  const { k, stride: s, pad: p } = node;
+  const isMax = node.op === "maxpool";
+  const y = new Float32Array(size(out));
+  for (let c = 0; c < C!; c++)
+    for (let oy = 0; oy < Ho!; oy++) {
+      const y0 = Math.max(0, oy * s - p);
+      const y1 = Math.min(H!, oy * s - p + k);
+      for (let ox = 0; ox < Wo!; ox++) {
+        const x0 = Math.max(0, ox * s - p);
+        const x1 = Math.min(W!, ox * s - p + k);
+        let acc = isMax ? -Infinity : 0;
+        for (let iy = y0; iy < y1; iy++)
+          for (let ix = x0; ix < x1; ix++) {
+            const v = x[(c * H! + iy) * W! + ix]!;
+            acc = isMax ? Math.max(acc, v) : acc + v;
+          }
+        if (!isMax) acc /= node.countIncludePad ? k * k : (y1 - y0) * (x1 - x0);
+        y[(c * Ho! + oy) * Wo! + ox] = acc;
+      }
+    }
+  return y;
+}
+
+/** Run the whole graph on one image; returns every tensor by name (the input included). */
+export function executeGraph(graph: Graph, input: Float32Array, opts: ExecuteOptions = {}): Map<string, Float32Array> {
+  const inShape = opts.shapes?.get(graph.input.name) ?? graph.input.shape;
+  if (input.length !== size(inShape))
+    throw new InputError(`input: ${input.length} values given, graph ${graph.name} expects [${inShape.join(", ")}] = ${size(inShape)}`);
+  const shapes = new Map<string, Shape>([[graph.input.name, inShape]]);
+  const tensors = new Map<string, Float32Array>([[graph.input.name, input]]);
+  opts.onTensor?.(graph.input.name, input, inShape);
+  for (const node of graph.nodes) {
+    const inShapes = inputsOf(node, shapes);
+    const outShape = nodeOutputShape(node, inShapes);
+    const y = runNode(node, inputsOf(node, tensors), inShapes, outShape);
+    shapes.set(node.output, outShape);
+    tensors.set(node.output, y);
+    opts.onTensor?.(node.output, y, outShape);
+  }
+  return tensors;
+}
