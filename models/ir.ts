@@ -139,4 +139,6 @@ export interface Graph {
   readonly quant?: ReadonlyMap<string, { readonly scale: number; readonly zeroPoint: number }>;
   /** True when the weights were generated (zoo models, --weights random), false when they came from the file. */
   readonly randomWeights?: boolean;
+  /** Set when the weights live in a file that was absent (ONNX external data): conv/fc/bn weights are then null. */
+  readonly missingWeights?: { readonly model: string; readonly dataFile: string };
 }
