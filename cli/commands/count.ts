@@ -55,7 +55,7 @@ export const countCommand: SumacCommand = {
   builder: (y) =>
     y
       .positional("model", { type: "string", describe: "zoo name (resnet56, resnet56:struct-a), a .net file, or an .onnx file" })
-      .option("json", { type: "string", describe: 'write { model, totals, layers } as JSON to this file ("-": stdout)' }),
+      .option("json", { type: "string", requiresArg: true, describe: 'write { model, totals, layers } as JSON to this file ("-": stdout)' }),
   examples: [
     ["sumac count resnet56:struct-a", "per-layer counts of Struct-56-A and totals in the paper's units"],
     ["sumac count resnet18 --json -", "the same as JSON on stdout"],

@@ -10,7 +10,7 @@ function si(x: number): string {
 export const modelsCommand: SumacCommand = {
   command: "models",
   describe: "list the model zoo: ResNet-20/32/56 (CIFAR-10), ResNet-18/34/50 and MobileNetV2 (ImageNet) and their variants",
-  builder: (y) => y.option("json", { type: "string", describe: 'write the list as JSON to this file ("-": stdout)' }),
+  builder: (y) => y.option("json", { type: "string", requiresArg: true, describe: 'write the list as JSON to this file ("-": stdout)' }),
   examples: [["sumac models", "the zoo as a table"]],
   handler: (args, { io }) => {
     const rows = listModels().map((m) => {
