@@ -135,10 +135,21 @@ function conv(node: Extract<Node, { op: "conv" }>, x: Float32Array, [, H, W]: Sh
         }
         const pix = oy * Wo + ox;
         for (let o = g * coutG; o < (g + 1) * coutG; o++) {
-          let acc = bias ? bias[o]! : 0;
           const wBase = o * K;
-          for (let k = 0; k < K; k++) acc += weight[wBase + k]! * patch[k]!;
-          y[o * Ho * Wo + pix] = acc;
+          // Four partial sums: shorter dependency chains, same float64 accuracy class.
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
+          let k = 0;
+          for (; k + 3 < K; k += 4) {
+            a0 += weight[wBase + k]! * patch[k]!;
+            a1 += weight[wBase + k + 1]! * patch[k + 1]!;
+            a2 += weight[wBase + k + 2]! * patch[k + 2]!;
+            a3 += weight[wBase + k + 3]! * patch[k + 3]!;
+          }
+          for (; k < K; k++) a0 += weight[wBase + k]! * patch[k]!;
+          y[o * Ho * Wo + pix] = (bias ? bias[o]! : 0) + (a0 + a1 + (a2 + a3));
         }
       }
   }
