@@ -15,7 +15,8 @@ export function hwOptions(y: Argv): Argv {
     .option("set", {
       // not `array: true`, which would swallow a positional after it; repeated --set flags still collect into an array
       type: "string",
-      describe: "override one config key, e.g. --set mac.rows=32 or --set energy.mac.mult8=0.25 (repeatable; wins over --hw)",
+      describe:
+        "override one config key, e.g. --set mac.rows=32 or --set energy.mac.mult8=0.25 (repeatable; wins over --hw)",
     });
 }
 
@@ -33,11 +34,14 @@ export function resolveHwFromArgs(args: Record<string, unknown>, io: Io, positio
   const hw = args["hw"];
   const sets = asStrings(args["set"], "--set");
   if (hw !== undefined && typeof hw !== "string") throw new InputError("--hw expects a preset name or a JSON file");
-  if (hw === undefined || hw === "") return resolveHw({ ...(positionalPreset ? { preset: positionalPreset } : {}), sets });
+  if (hw === undefined || hw === "")
+    return resolveHw({ ...(positionalPreset ? { preset: positionalPreset } : {}), sets });
   if (PRESET_NAMES.includes(hw)) return resolveHw({ preset: hw, sets });
   const looksLikeFile = /\.json$/i.test(hw) || /[/\\]/.test(hw) || io.exists(hw);
   if (!looksLikeFile)
-    throw new InputError(`--hw '${hw}': neither a preset${didYouMean(hw, PRESET_NAMES)} nor a .json file; presets: ${PRESET_NAMES.join(", ")}`);
+    throw new InputError(
+      `--hw '${hw}': neither a preset${didYouMean(hw, PRESET_NAMES)} nor a .json file; presets: ${PRESET_NAMES.join(", ")}`,
+    );
   let text: string;
   try {
     text = new TextDecoder().decode(io.readFile(hw));

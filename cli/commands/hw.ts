@@ -21,24 +21,43 @@ function fmt(x: unknown): string {
 
 function table(rows: readonly Row[]): string {
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `  ${r[0].padEnd(w[0]!)}  ${r[1].padStart(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}`.trimEnd()).join("\n");
+  return rows
+    .map((r) => `  ${r[0].padEnd(w[0]!)}  ${r[1].padStart(w[1]!)}  ${r[2].padEnd(w[2]!)}  ${r[3]}`.trimEnd())
+    .join("\n");
 }
 
 /** The text report: parameters, derived values, prices, ISA fit. */
 export function formatHwText(hw: HwConfig): string {
   const out: string[] = [];
-  out.push(`hardware ${hw.id}`, `hash     ${hw.hash}`, `preset   ${hw.preset}${hw.description ? `: ${hw.description}` : ""}`, "");
+  out.push(
+    `hardware ${hw.id}`,
+    `hash     ${hw.hash}`,
+    `preset   ${hw.preset}${hw.description ? `: ${hw.description}` : ""}`,
+    "",
+  );
   const header: Row = ["key", "value", "unit", "source"];
   out.push("parameters");
-  out.push(table([header, ...LEAVES.map(([p, spec]): Row => [p, fmt(valueAt(hw, p)), spec.unit, hw.sources?.[p] ?? ""])]));
+  out.push(
+    table([header, ...LEAVES.map(([p, spec]): Row => [p, fmt(valueAt(hw, p)), spec.unit, hw.sources?.[p] ?? ""])]),
+  );
   const derived: Row[] = [
-    ["dram.bytesPerCycle", fmt(hw.dram.bytesPerCycle), "B/cycle", hw.dram.ideal ? "dram.ideal: unlimited" : "gbps * 1e9 / (clock_mhz * 1e6)"],
+    [
+      "dram.bytesPerCycle",
+      fmt(hw.dram.bytesPerCycle),
+      "B/cycle",
+      hw.dram.ideal ? "dram.ideal: unlimited" : "gbps * 1e9 / (clock_mhz * 1e6)",
+    ],
     ...(hw.dram.ideal ? [["dram.latency", "0", "cycles", "dram.ideal: zero latency"] as Row] : []),
     ...Object.entries(hw.sram).map(([b, s]): Row => [`sram.${b}.bytes`, fmt(s.bytes), "B", "kib * 1024"]),
     ["peak.macsPerCycle", fmt(hw.peak.macsPerCycle), "MAC/cycle", "mac.rows * mac.cols"],
     ["peak.addsPerCycle", fmt(hw.peak.addsPerCycle), "add/cycle", "pool.lanes"],
     ["peak.vecPerCycle", fmt(hw.peak.vecPerCycle), "op/cycle", "vector.lanes"],
-    ...Object.entries(hw.instances ?? {}).map(([u, n]): Row => [`instances.${u}`, fmt(n), "", "units that leak and occupy area"]),
+    ...Object.entries(hw.instances ?? {}).map(([u, n]): Row => [
+      `instances.${u}`,
+      fmt(n),
+      "",
+      "units that leak and occupy area",
+    ]),
   ];
   out.push("", "derived", table([header, ...derived]));
   for (const t of TABLES) {
@@ -57,13 +76,19 @@ export const hwCommand: SumacCommand = {
   builder: (y) =>
     hwOptions(
       y
-        .positional("preset", { type: "string", describe: `base preset (${PRESET_NAMES.join(", ")}); --hw outranks it` })
-        .option("json", { type: "string", describe: "print JSON instead of the table (to a file when given a path; - or nothing: stdout)" }),
+        .positional("preset", {
+          type: "string",
+          describe: `base preset (${PRESET_NAMES.join(", ")}); --hw outranks it`,
+        })
+        .option("json", {
+          type: "string",
+          describe: "print JSON instead of the table (to a file when given a path; - or nothing: stdout)",
+        }),
     ),
   examples: [
     ["sumac hw edge", "the edge preset with every value, unit and source"],
     ["sumac hw tiny --set mac.rows=16 --set dram.ideal=true", "a variant of tiny"],
-    ["sumac hw --hw my.json --set energy.mac.mult8=0.25", "a JSON file (it may name \"preset\"), then a price override"],
+    ["sumac hw --hw my.json --set energy.mac.mult8=0.25", 'a JSON file (it may name "preset"), then a price override'],
     ["sumac hw edge --json -", "the resolved config as JSON"],
   ],
   handler: (args, ctx) => {
@@ -76,8 +101,8 @@ export const hwCommand: SumacCommand = {
       return 0;
     }
     const text = `${JSON.stringify(hw, null, 2)}\n`;
-    if (json === "" || json === "-" || json === true) ctx.io.stdout(text);
-    else ctx.io.writeFile(String(json), text);
+    if (typeof json === "string" && json !== "" && json !== "-") ctx.io.writeFile(json, text);
+    else ctx.io.stdout(text);
     return 0;
   },
 };

@@ -7,8 +7,30 @@ import { InputError } from "../errors.js";
 import { BUFFERS } from "../instructions.js";
 import edge from "../configs/edge.json" with { type: "json" };
 import tiny from "../configs/tiny.json" with { type: "json" };
-import { HW_SCHEMA, LEAVES, LEAF_BY_PATH, META_KEYS, TABLES, describeAllowed, isLeaf, tableSpec, type GroupSpec, type LeafSpec, type Scalar } from "./schema.js";
-import { configHash, configId, derivedEnergy, derivedUnitFigure, dramBytesPerCycle, extrasKey, sramBytes, unitInstances, type HwParams } from "./derive.js";
+import {
+  HW_SCHEMA,
+  LEAVES,
+  LEAF_BY_PATH,
+  META_KEYS,
+  TABLES,
+  describeAllowed,
+  isLeaf,
+  tableSpec,
+  type GroupSpec,
+  type LeafSpec,
+  type Scalar,
+} from "./schema.js";
+import {
+  configHash,
+  configId,
+  derivedEnergy,
+  derivedUnitFigure,
+  dramBytesPerCycle,
+  extrasKey,
+  sramBytes,
+  unitInstances,
+  type HwParams,
+} from "./derive.js";
 import { didYouMean } from "./suggest.js";
 import type { BufferName, HwConfig, Sourced, SramConfig } from "./types.js";
 
@@ -94,21 +116,30 @@ function readPrice(origin: string, table: string, key: string, raw: unknown): Pr
     return v;
   };
   if (typeof raw === "number") return { value: checkValue(raw) };
-  if (!isRecord(raw)) throw new InputError(`${origin}: ${path} must be a number or { "value", "unit", "source" }, got ${JSON.stringify(raw)}`);
+  if (!isRecord(raw))
+    throw new InputError(
+      `${origin}: ${path} must be a number or { "value", "unit", "source" }, got ${JSON.stringify(raw)}`,
+    );
   for (const k of Object.keys(raw))
     if (!["value", "unit", "source"].includes(k))
-      throw unknownKey(origin, `${path}.${k}`, ["value", "unit", "source"].map((f) => `${path}.${f}`));
+      throw unknownKey(
+        origin,
+        `${path}.${k}`,
+        ["value", "unit", "source"].map((f) => `${path}.${f}`),
+      );
   if (raw["unit"] !== undefined && raw["unit"] !== unit)
     throw new InputError(`${origin}: ${path} is priced in ${unit}, got unit ${JSON.stringify(raw["unit"])}`);
-  if (raw["source"] !== undefined && typeof raw["source"] !== "string")
+  const source = raw["source"];
+  if (source !== undefined && typeof source !== "string")
     throw new InputError(`${origin}: ${path}.source must be a string`);
   const value = checkValue(raw["value"]);
-  return raw["source"] === undefined ? { value } : { value, source: raw["source"] as string };
+  return source === undefined ? { value } : { value, source };
 }
 
 /** Validates one document (a preset, a --hw file, a parsed object) into a flat layer. */
 export function readLayer(raw: unknown, origin: string, provenance = origin): Layer {
-  if (!isRecord(raw)) throw new InputError(`${origin}: a hardware configuration must be a JSON object, got ${JSON.stringify(raw)}`);
+  if (!isRecord(raw))
+    throw new InputError(`${origin}: a hardware configuration must be a JSON object, got ${JSON.stringify(raw)}`);
   const layer: Layer & { base?: string; description?: string } = {
     origin,
     provenance,
@@ -129,24 +160,36 @@ export function readLayer(raw: unknown, origin: string, provenance = origin): La
   const scalars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k === "preset") {
-      if (typeof v !== "string") throw new InputError(`${origin}: preset must be a preset name (${PRESET_NAMES.join(", ")})`);
+      if (typeof v !== "string")
+        throw new InputError(`${origin}: preset must be a preset name (${PRESET_NAMES.join(", ")})`);
       layer.base = v;
     } else if (k === "description") {
       if (typeof v !== "string") throw new InputError(`${origin}: description must be a string`);
       layer.description = v;
     } else if (k === "sources") {
-      if (!isRecord(v)) throw new InputError(`${origin}: sources must be an object { "key.path": "where it comes from" }`);
+      if (!isRecord(v))
+        throw new InputError(`${origin}: sources must be an object { "key.path": "where it comes from" }`);
       for (const [p, s] of Object.entries(v)) {
-        if (!LEAF_BY_PATH.has(p)) throw unknownKey(origin, `sources.${p}`, LEAVES.map(([q]) => `sources.${q}`));
+        if (!LEAF_BY_PATH.has(p))
+          throw unknownKey(
+            origin,
+            `sources.${p}`,
+            LEAVES.map(([q]) => `sources.${q}`),
+          );
         if (typeof s !== "string") throw new InputError(`${origin}: sources.${p} must be a string`);
         layer.sources.set(p, s);
       }
     } else if (tableSpec(k)) {
       const spec = tableSpec(k)!;
-      if (!isRecord(v)) throw new InputError(`${origin}: ${k} must be an object keyed by ${spec.keys.length} names (${spec.doc})`);
+      if (!isRecord(v))
+        throw new InputError(`${origin}: ${k} must be an object keyed by ${spec.keys.length} names (${spec.doc})`);
       for (const [name, entry] of Object.entries(v)) {
         if (!spec.keys.includes(name))
-          throw unknownKey(origin, `${k}.${name}`, spec.keys.map((n) => `${k}.${n}`));
+          throw unknownKey(
+            origin,
+            `${k}.${name}`,
+            spec.keys.map((n) => `${k}.${n}`),
+          );
         layer.prices.set(`${k}.${name}`, readPrice(origin, k, name, entry));
       }
     } else scalars[k] = v;
@@ -186,13 +229,19 @@ export function setLayer(arg: string): Layer {
   const spec = dot > 0 ? tableSpec(key.slice(0, dot)) : undefined;
   if (spec) {
     const name = key.slice(dot + 1);
-    if (!spec.keys.includes(name)) throw unknownKey(origin, key, spec.keys.map((n) => `${spec.name}.${n}`));
+    if (!spec.keys.includes(name))
+      throw unknownKey(
+        origin,
+        key,
+        spec.keys.map((n) => `${spec.name}.${n}`),
+      );
     const value = Number(text);
     if (text === "" || !Number.isFinite(value) || value < 0)
       throw new InputError(`${origin}: ${key} must be a number >= 0 (${spec.unitOf(name)}), got '${text}'`);
     layer.prices.set(key, { value, source: "user override" });
   } else {
-    if (key in META_KEYS) throw new InputError(`${origin}: '${key}' cannot be set with --set (use --hw PRESET|FILE.json)`);
+    if (key in META_KEYS)
+      throw new InputError(`${origin}: '${key}' cannot be set with --set (use --hw PRESET|FILE.json)`);
     layer.values.set(key, coerceSetValue(origin, key, text));
   }
   return layer;
@@ -202,7 +251,9 @@ export function setLayer(arg: string): Layer {
 export function presetLayers(name: string, seen: readonly string[] = []): Layer[] {
   const doc = PRESET_DOCUMENTS[name];
   if (doc === undefined)
-    throw new InputError(`unknown preset '${name}'${didYouMean(name, PRESET_NAMES)}; presets: ${PRESET_NAMES.join(", ")}`);
+    throw new InputError(
+      `unknown preset '${name}'${didYouMean(name, PRESET_NAMES)}; presets: ${PRESET_NAMES.join(", ")}`,
+    );
   if (seen.includes(name)) throw new InputError(`preset ${name}: builds on itself (${[...seen, name].join(" -> ")})`);
   const layer = readLayer(doc, `preset ${name} (isa/configs/${name}.json)`, `preset ${name}`);
   return layer.base === undefined ? [layer] : [...presetLayers(layer.base, [...seen, name]), layer];
@@ -234,7 +285,12 @@ export function buildFromLayers(layers: readonly Layer[], preset: string): HwCon
   const sram = Object.fromEntries(
     BUFFERS.map((b) => {
       const kib = num(`sram.${b}.kib`);
-      const s: SramConfig = { kib, banks: num(`sram.${b}.banks`), rowBits: num(`sram.${b}.rowBits`), bytes: sramBytes(kib) };
+      const s: SramConfig = {
+        kib,
+        banks: num(`sram.${b}.banks`),
+        rowBits: num(`sram.${b}.rowBits`),
+        bytes: sramBytes(kib),
+      };
       return [b, s];
     }),
   ) as Record<BufferName, SramConfig>;
@@ -267,7 +323,9 @@ export function buildFromLayers(layers: readonly Layer[], preset: string): HwCon
       if (entry === undefined && t.derivable(key))
         entry = t.name === "energy" ? derivedEnergy(key, params) : derivedUnitFigure(t.name, key, params);
       if (entry === undefined)
-        throw new InputError(`${where}: the ${t.name} table has no price for counter '${key}' (add ${t.name}.${key} in ${t.unitOf(key)})`);
+        throw new InputError(
+          `${where}: the ${t.name} table has no price for counter '${key}' (add ${t.name}.${key} in ${t.unitOf(key)})`,
+        );
       tables[t.name]![key] = entry;
     }
   }
@@ -292,7 +350,11 @@ export function buildFromLayers(layers: readonly Layer[], preset: string): HwCon
     energy: tables["energy"]!,
     leakage: tables["leakage"]!,
     area: tables["area"]!,
-    peak: { macsPerCycle: params.mac.rows * params.mac.cols, addsPerCycle: params.pool.lanes, vecPerCycle: params.vector.lanes },
+    peak: {
+      macsPerCycle: params.mac.rows * params.mac.cols,
+      addsPerCycle: params.pool.lanes,
+      vecPerCycle: params.vector.lanes,
+    },
     sources: Object.fromEntries(LEAVES.map(([p]) => [p, sources.get(p) ?? "default"])),
     instances: unitInstances(params),
   };
@@ -360,8 +422,14 @@ export function parseHwConfig(raw: unknown, origin: string): HwConfig {
  * Resolves the configuration from a preset, a --hw JSON file and --set overrides, in that precedence.
  * A file naming `"preset"` builds on that preset (it outranks opts.preset, being the later layer).
  */
-export function resolveHw(opts: { preset?: string; file?: { path: string; text: string }; sets?: readonly string[] }): HwConfig {
-  const fileLayer = opts.file ? readLayer(parseJsonText(opts.file.text, opts.file.path), opts.file.path, `file ${opts.file.path}`) : undefined;
+export function resolveHw(opts: {
+  preset?: string;
+  file?: { path: string; text: string };
+  sets?: readonly string[];
+}): HwConfig {
+  const fileLayer = opts.file
+    ? readLayer(parseJsonText(opts.file.text, opts.file.path), opts.file.path, `file ${opts.file.path}`)
+    : undefined;
   const preset = fileLayer?.base ?? opts.preset ?? DEFAULT_PRESET;
   const layers = [...presetLayers(preset)];
   if (fileLayer) layers.push(fileLayer);
@@ -389,7 +457,10 @@ export function parseJsonText(text: string, path: string): unknown {
     }
     const what = msg.replace(/\s*in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)/, "");
     const lineText = body.split("\n")[line - 1] ?? "";
-    throw new InputError(`${path}:${line}:${col}: invalid JSON: ${what}`, [lineText, `${" ".repeat(Math.max(0, col - 1))}^`]);
+    throw new InputError(`${path}:${line}:${col}: invalid JSON: ${what}`, [
+      lineText,
+      `${" ".repeat(Math.max(0, col - 1))}^`,
+    ]);
   }
 }
 

@@ -5,11 +5,20 @@
 import { createHash } from "node:crypto";
 import { QUEUES, WORD_BITS } from "../instructions.js";
 import type { HwConfig, Sourced, SramConfig } from "./types.js";
-import { ADDERS, COMPARATOR8, REGISTER_BIT, SHIFTER32, describeCactiRow, multiplier, nearestCactiRow, type PartFigures } from "./tech45.js";
+import {
+  ADDERS,
+  COMPARATOR8,
+  REGISTER_BIT,
+  SHIFTER32,
+  describeCactiRow,
+  multiplier,
+  nearestCactiRow,
+  type PartFigures,
+} from "./tech45.js";
 
 /** Keep derived figures readable (0.2*8 = 1.6000000000000003 otherwise). */
 export function tidy(x: number): number {
-  return Number.isFinite(x) ? Number(x.toPrecision(6)) : x;
+  return Number.isFinite(x) ? Number(x.toPrecision(12)) : x;
 }
 
 export function dramBytesPerCycle(gbps: number, clockMhz: number, ideal: boolean): number {
@@ -24,7 +33,10 @@ export function sramBytes(kib: number): number {
 export type HwParams = Pick<HwConfig, "mac" | "pool" | "vector" | "sram" | "techNm">;
 
 /** SRAM prices of one buffer from its CACTI-45 nm row (energy-reference §2d). */
-export function sramPrices(name: string, s: Pick<SramConfig, "kib" | "banks" | "rowBits">): {
+export function sramPrices(
+  name: string,
+  s: Pick<SramConfig, "kib" | "banks" | "rowBits">,
+): {
   read: Sourced;
   write: Sourced;
   leak: Sourced;
@@ -39,10 +51,26 @@ export function sramPrices(name: string, s: Pick<SramConfig, "kib" | "banks" | "
   const scale = s.kib / row.kib;
   const scaleNote = scale === 1 ? "" : ` x ${tidy(scale)} (capacity ratio ${s.kib}/${row.kib} KiB)`;
   return {
-    read: { value: tidy(row.readPj / bytes), unit: "pJ/byte", source: `${rowName}: ${row.readPj} pJ per read / ${bytes} B${nearestNote}` },
-    write: { value: tidy(row.writePj / bytes), unit: "pJ/byte", source: `${rowName}: ${row.writePj} pJ per write / ${bytes} B${nearestNote}` },
-    leak: { value: tidy(row.leakUw * scale), unit: "uW", source: `${rowName}: ${row.leakUw} uW${scaleNote}${nearestNote}` },
-    area: { value: tidy(row.areaMm2 * 1e6 * scale), unit: "um^2", source: `${rowName}: ${row.areaMm2} mm^2${scaleNote}${nearestNote}` },
+    read: {
+      value: tidy(row.readPj / bytes),
+      unit: "pJ/byte",
+      source: `${rowName}: ${row.readPj} pJ per read / ${bytes} B${nearestNote}`,
+    },
+    write: {
+      value: tidy(row.writePj / bytes),
+      unit: "pJ/byte",
+      source: `${rowName}: ${row.writePj} pJ per write / ${bytes} B${nearestNote}`,
+    },
+    leak: {
+      value: tidy(row.leakUw * scale),
+      unit: "uW",
+      source: `${rowName}: ${row.leakUw} uW${scaleNote}${nearestNote}`,
+    },
+    area: {
+      value: tidy(row.areaMm2 * 1e6 * scale),
+      unit: "um^2",
+      source: `${rowName}: ${row.areaMm2} mm^2${scaleNote}${nearestNote}`,
+    },
   };
 }
 
@@ -67,7 +95,10 @@ function unitParts(unit: string, p: HwParams): { parts: PartFigures[]; what: str
         areaUm2: REGISTER_BIT.areaUm2 * WORD_BITS,
         source: `${WORD_BITS} x ${REGISTER_BIT.source}`,
       };
-      return { parts: [reg], what: `one DMA engine = its ${WORD_BITS}-bit instruction register (assumption: address logic not modelled)` };
+      return {
+        parts: [reg],
+        what: `one DMA engine = its ${WORD_BITS}-bit instruction register (assumption: address logic not modelled)`,
+      };
     }
     default:
       return undefined;
@@ -132,12 +163,22 @@ type Core = Omit<HwConfig, "id" | "hash">;
 export function hashable(c: Core): Record<string, unknown> {
   const strip = (t: Readonly<Record<string, Sourced>>) =>
     Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { value: v.value, unit: v.unit }]));
-  const { sources: _s, description: _d, energy, leakage, area, ...rest } = c;
-  return { ...rest, energy: strip(energy), leakage: strip(leakage), area: strip(area) };
+  const out: Record<string, unknown> = {
+    ...c,
+    energy: strip(c.energy),
+    leakage: strip(c.leakage),
+    area: strip(c.area),
+  };
+  delete out["sources"];
+  delete out["description"];
+  return out;
 }
 
 export function configHash(c: Core): string {
-  return createHash("sha256").update(canonicalJson(hashable(c))).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(canonicalJson(hashable(c)))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** The parameter part of the id, e.g. "16x16ws-a8-p128x16sep-v16-act128k-pool32k-wgt128k-acc32k-par4k-d4g-500mhz". */

@@ -7,7 +7,9 @@ import type { HwConfig } from "./types.js";
 
 /** Width of the SRAM address fields, read from the instruction table. */
 export const SRAM_ADDR_BITS: number = Math.max(
-  ...INSTRUCTIONS.flatMap((row) => row.fields.filter((f) => "scale" in f && f.scale === SRAM_ADDR_UNIT).map((f) => f.bits)),
+  ...INSTRUCTIONS.flatMap((row) =>
+    row.fields.filter((f) => "scale" in f && f.scale === SRAM_ADDR_UNIT).map((f) => f.bits),
+  ),
 );
 
 /** The largest SRAM the ISA can address, in bytes (2^16 x 16 B = 1 MiB). */
@@ -23,7 +25,9 @@ export function isaFitViolations(hw: HwConfig): string[] {
       );
     const stripe = (s.rowBits / 8) * s.banks;
     if (s.bytes % stripe !== 0)
-      out.push(`sram.${name}.kib = ${s.kib} is not a whole number of rows across banks (${s.banks} banks x ${s.rowBits / 8} B)`);
+      out.push(
+        `sram.${name}.kib = ${s.kib} is not a whole number of rows across banks (${s.banks} banks x ${s.rowBits / 8} B)`,
+      );
   }
   return out;
 }

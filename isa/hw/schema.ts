@@ -14,7 +14,12 @@ interface LeafBase {
   readonly doc: string;
 }
 export type LeafSpec =
-  | (LeafBase & { readonly type: "number"; readonly min: number; readonly max: number; readonly minExclusive?: boolean })
+  | (LeafBase & {
+      readonly type: "number";
+      readonly min: number;
+      readonly max: number;
+      readonly minExclusive?: boolean;
+    })
   | (LeafBase & { readonly type: "int"; readonly min: number; readonly max: number })
   | (LeafBase & { readonly type: "boolean" })
   | (LeafBase & { readonly type: "enum"; readonly values: readonly (string | number)[] });
@@ -41,7 +46,13 @@ function sramGroup(doc: string): GroupSpec {
   return {
     doc,
     keys: {
-      kib: { type: "int", min: 1, max: 65536, unit: "KiB", doc: "capacity (the ISA addresses at most 1024 KiB: see configFitsIsa)" },
+      kib: {
+        type: "int",
+        min: 1,
+        max: 65536,
+        unit: "KiB",
+        doc: "capacity (the ISA addresses at most 1024 KiB: see configFitsIsa)",
+      },
       banks: { type: "int", min: 1, max: 64, unit: "banks", doc: "independently accessible banks" },
       rowBits: { type: "enum", values: [32, 64, 128, 256, 512, 1024], unit: "bit", doc: "row (access) width" },
     },
@@ -53,15 +64,33 @@ export const HW_SCHEMA: GroupSpec = {
   doc: "sumac hardware configuration",
   keys: {
     techNm: { type: "enum", values: [45], unit: "nm", doc: "technology node; only the 45 nm tables are built in" },
-    clock_mhz: { type: "number", min: 0, minExclusive: true, max: 10000, unit: "MHz", doc: "clock frequency of every unit" },
-    issueCycles: { type: "int", min: 0, max: 64, unit: "cycles", doc: "cycles an instruction spends in the dispatcher before it reaches its queue" },
+    clock_mhz: {
+      type: "number",
+      min: 0,
+      minExclusive: true,
+      max: 10000,
+      unit: "MHz",
+      doc: "clock frequency of every unit",
+    },
+    issueCycles: {
+      type: "int",
+      min: 0,
+      max: 64,
+      unit: "cycles",
+      doc: "cycles an instruction spends in the dispatcher before it reaches its queue",
+    },
     mac: {
       doc: "MAC array",
       keys: {
         rows: { type: "int", min: 1, max: 256, unit: "cells", doc: "MAC array rows (reduction dimension in WS)" },
         cols: { type: "int", min: 1, max: 256, unit: "cells", doc: "MAC array columns (output channels in WS)" },
         dataflow: { type: "enum", values: ["ws", "os", "is"], unit: "", doc: "weight-, output- or input-stationary" },
-        actBits: { type: "enum", values: [8, 16], unit: "bit", doc: "activation operand width (16: a wide E feeds the MACs)" },
+        actBits: {
+          type: "enum",
+          values: [8, 16],
+          unit: "bit",
+          doc: "activation operand width (16: a wide E feeds the MACs)",
+        },
         weightBits: { type: "enum", values: [8], unit: "bit", doc: "weight operand width" },
         accBits: { type: "enum", values: [32], unit: "bit", doc: "accumulator width" },
       },
@@ -70,7 +99,12 @@ export const HW_SCHEMA: GroupSpec = {
       doc: "sum-pool unit (adder array)",
       keys: {
         lanes: { type: "int", min: 1, max: 4096, unit: "adders", doc: "adders in the sum-pool array" },
-        mode: { type: "enum", values: ["direct", "separable"], unit: "", doc: "adder organisation: adder trees or separable running sums" },
+        mode: {
+          type: "enum",
+          values: ["direct", "separable"],
+          unit: "",
+          doc: "adder organisation: adder trees or separable running sums",
+        },
         outBits: { type: "enum", values: [8, 16, 32], unit: "bit", doc: "width of the adders and of E" },
         fill: { type: "int", min: 0, max: 1024, unit: "cycles", doc: "pipeline fill latency" },
       },
@@ -85,7 +119,14 @@ export const HW_SCHEMA: GroupSpec = {
     dram: {
       doc: "off-chip memory (one shared port)",
       keys: {
-        gbps: { type: "number", min: 0, minExclusive: true, max: 10000, unit: "GB/s", doc: "sustained bandwidth (1 GB = 1e9 bytes)" },
+        gbps: {
+          type: "number",
+          min: 0,
+          minExclusive: true,
+          max: 10000,
+          unit: "GB/s",
+          doc: "sustained bandwidth (1 GB = 1e9 bytes)",
+        },
         latency: { type: "int", min: 0, max: 1000000, unit: "cycles", doc: "access latency" },
         ideal: { type: "boolean", unit: "", doc: "infinite bandwidth and zero latency: compute timing alone" },
       },
@@ -155,7 +196,7 @@ export const LEAF_BY_PATH: ReadonlyMap<string, LeafSpec> = new Map(LEAVES);
 export const META_KEYS = {
   preset: "name of the preset this document builds on (default: edge)",
   description: "free text",
-  sources: "where each scalar value comes from: { \"mac.rows\": \"…\" }",
+  sources: 'where each scalar value comes from: { "mac.rows": "…" }',
 } as const;
 
 /** Every key a user may name, for suggestions: scalar paths, table entries, meta keys. */
@@ -179,7 +220,8 @@ function lookup(doc: unknown, path: string): unknown {
 /** The default of a scalar key: its value in the default preset. */
 export function defaultOf(path: string): Scalar {
   const v = lookup(edge, path);
-  if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "string") throw new Error(`edge.json lacks ${path}`);
+  if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "string")
+    throw new Error(`edge.json lacks ${path}`);
   return v;
 }
 

@@ -104,7 +104,9 @@ export function nearestCactiRow(kib: number, rowBits: number, banks: number): { 
   let bestD = Infinity;
   for (const r of CACTI45) {
     const d =
-      2 * Math.abs(Math.log2(rowBits / r.rowBits)) + Math.abs(Math.log2(kib / r.kib)) + 0.25 * Math.abs(Math.log2(banks / r.banks));
+      2 * Math.abs(Math.log2(rowBits / r.rowBits)) +
+      Math.abs(Math.log2(kib / r.kib)) +
+      0.25 * Math.abs(Math.log2(banks / r.banks));
     if (d < bestD - 1e-12 || (Math.abs(d - bestD) <= 1e-12 && best !== undefined && r.kib > best.kib)) {
       best = r;
       bestD = d;

@@ -31,8 +31,20 @@ export interface HwConfig {
   readonly preset: string;
   readonly techNm: number;
   readonly clock_mhz: number;
-  readonly mac: { readonly rows: number; readonly cols: number; readonly dataflow: Dataflow; readonly actBits: 8 | 16; readonly weightBits: 8; readonly accBits: 32 };
-  readonly pool: { readonly lanes: number; readonly mode: PoolMode; readonly outBits: 8 | 16 | 32; readonly fill: number };
+  readonly mac: {
+    readonly rows: number;
+    readonly cols: number;
+    readonly dataflow: Dataflow;
+    readonly actBits: 8 | 16;
+    readonly weightBits: 8;
+    readonly accBits: 32;
+  };
+  readonly pool: {
+    readonly lanes: number;
+    readonly mode: PoolMode;
+    readonly outBits: 8 | 16 | 32;
+    readonly fill: number;
+  };
   readonly vector: { readonly lanes: number; readonly fill: number };
   readonly dram: {
     readonly gbps: number;
