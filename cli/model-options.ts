@@ -1,0 +1,68 @@
+// The options every command that compiles a model shares ([opts] of DESIGN §6), and turning them into a graph
+// and compile options.
+import type { Argv } from "yargs";
+import { InputError } from "../isa/errors.js";
+import type { Graph } from "../models/ir.js";
+import { loadModel } from "../models/zoo.js";
+import type { CompileOptions } from "../compiler/compile.js";
+import type { StructSpec } from "../compiler/passes/structure.js";
+import type { Io } from "./io.js";
+
+export function modelOptions(y: Argv): Argv {
+  return y
+    .option("mode", { choices: ["dense", "structured"] as const, default: "structured", describe: "lowering of structured layers" })
+    .option("dtype", { choices: ["int8", "fp32"] as const, default: "int8", describe: "int8 (quantised, integer hardware) or fp32 (functional reference arithmetic)" })
+    .option("struct", { type: "string", default: "auto", describe: "structure per layer: auto (model annotation, else detected) or a JSON file {layer: {c, n} | {R}}" })
+    .option("tol", { type: "number", default: 1e-3, describe: "structural residual tolerance for detection" })
+    .option("weights", { choices: ["random", "file"] as const, describe: "random: seeded random weights where the model has none (zoo models, ONNX without its data file)" })
+    .option("batch", { type: "number", default: 1, describe: "images per run" })
+    .option("seed", { type: "string", default: "sumac", describe: "seed for random weights and synthetic inputs" });
+}
+
+const readerFor = (io: Io) => (p: string): Uint8Array => {
+  try {
+    return io.readFile(p);
+  } catch {
+    throw new InputError(`${p}: no such file`);
+  }
+};
+
+/** Loads the model named by the positional argument. */
+export function loadGraphFromArgs(args: Record<string, unknown>, io: Io): Graph {
+  const spec = String(args["model"] ?? "");
+  if (!spec) throw new InputError("name a model: a zoo name (sumac models), a .net file or an .onnx file");
+  const weights = (args["weights"] as "random" | "file" | undefined) ?? (/\.onnx$/i.test(spec) ? "file" : "random");
+  return loadModel(spec, { readFile: readerFor(io), weights, seed: String(args["seed"] ?? "sumac") });
+}
+
+function readStructFile(path: string, io: Io): StructSpec {
+  let text: string;
+  try {
+    text = new TextDecoder().decode(io.readFile(path));
+  } catch {
+    throw new InputError(`${path}: no such file`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${path}: expected an object {layer: {c, n} | {R}}`);
+  return raw as StructSpec;
+}
+
+/** Compile options from the shared flags; `mode` may be forced (compare compiles both). */
+export function compileOptionsFromArgs(args: Record<string, unknown>, io: Io, mode?: "dense" | "structured"): CompileOptions {
+  const struct = String(args["struct"] ?? "auto");
+  const tol = Number(args["tol"] ?? 1e-3);
+  if (!(tol > 0 && tol < 1)) throw new InputError(`--tol ${String(args["tol"])}: expected a number between 0 and 1`);
+  return {
+    mode: mode ?? ((args["mode"] as "dense" | "structured" | undefined) ?? "structured"),
+    dtype: (args["dtype"] as "int8" | "fp32" | undefined) ?? "int8",
+    tol,
+    batch: Number(args["batch"] ?? 1),
+    seed: String(args["seed"] ?? "sumac"),
+    ...(struct === "auto" ? { struct: "auto" as StructSpec } : { struct: readStructFile(struct, io), structSource: struct }),
+  };
+}
