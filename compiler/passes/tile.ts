@@ -77,8 +77,13 @@ export interface AddPlan extends PlanBase {
 export type LayerPlan = ConvPlan | FcPlan | PoolPlan | AddPlan;
 
 export interface TileOptions {
-  /** Bytes per element of E in the pool buffer for fp32 programs. */
   readonly dtype: "int8" | "fp32";
+  /**
+   * Width of E in the pool buffer when the layer has no quantised eBits (fp32 programs): the machine's
+   * pool.outBits, so an fp32 program has the same tiles and traffic as its int8 twin (the fp32 simulator keeps
+   * full float values whatever the element width).
+   */
+  readonly poolOutBits: 8 | 16 | 32;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -97,8 +102,8 @@ export const inRowsFor = (rows: number, stride: number, dil: number, k: number):
 function candidates(n: number, multipleOf = 1): number[] {
   const out = new Set<number>();
   const add = (t: number) => out.add(t >= n ? n : Math.max(multipleOf, Math.ceil(t / multipleOf) * multipleOf));
-  for (let parts = 1; parts <= Math.min(n, 16); parts++) add(Math.ceil(n / parts));
-  for (let t = Math.ceil(n / 32); t >= 1; t = t === 1 ? 0 : Math.ceil(t / 2)) add(t);
+  for (let parts = 1; parts <= Math.min(n, 8); parts++) add(Math.ceil(n / parts));
+  for (let t = Math.ceil(n / 16); t >= 1; t = t === 1 ? 0 : Math.ceil(t / 2)) add(t);
   return [...out].sort((a, b) => b - a);
 }
 
@@ -140,17 +145,16 @@ export const POOL_PAR_BYTES = align16(4 * 4);
 
 /** Bytes of all weight blocks of a layer laid out tile by tile (cout tiles x cin chunks), each block 16-byte aligned. */
 export function blockedBytes(nOut: number, tOut: number, nIn: number, tIn: number, perPair: number): number {
-  let total = 0;
-  for (let o0 = 0; o0 < nOut; o0 += tOut) {
-    for (let i0 = 0; i0 < nIn; i0 += tIn) total += align16(Math.min(tOut, nOut - o0) * Math.min(tIn, nIn - i0) * perPair);
-  }
-  return total;
+  // Tiles come in at most two sizes per dimension (full and remainder): sum the four kinds in closed form.
+  const fo = Math.floor(nOut / tOut), ro = nOut % tOut;
+  const fi = Math.floor(nIn / tIn), ri = nIn % tIn;
+  const blk = (o: number, i: number) => (o > 0 && i > 0 ? align16(o * i * perPair) : 0);
+  return fo * fi * blk(tOut, tIn) + fo * (ri > 0 ? 1 : 0) * blk(tOut, ri) + (ro > 0 ? 1 : 0) * fi * blk(ro, tIn) + blk(ro, ri);
 }
 
 export function parTableBytes(nOut: number, tOut: number): number {
-  let total = 0;
-  for (let o0 = 0; o0 < nOut; o0 += tOut) total += requantParBytes(Math.min(tOut, nOut - o0));
-  return total;
+  const ro = nOut % tOut;
+  return Math.floor(nOut / tOut) * requantParBytes(tOut) + (ro > 0 ? requantParBytes(ro) : 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -170,7 +174,7 @@ function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions): ConvPlan
   const s = layer.stride;
   const st = layer.structured;
   const structured = st !== undefined;
-  const eBytes = structured ? (opts.dtype === "fp32" ? 4 : (layer.q?.eBits ?? 16) / 8) : 0;
+  const eBytes = structured ? (layer.q?.eBits ?? opts.poolOutBits) / 8 : 0;
   const Wp = W + pl + pr;
   if (layer.kw !== layer.kh) throw new InputError(`layer '${layer.name}': non-square kernel ${layer.kh}x${layer.kw} is not supported`);
   const k = layer.kh;
@@ -234,7 +238,11 @@ function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions): ConvPlan
           plan: { kind: "conv", layer, structured, depthwise, rows, cout: to, cin: depthwise ? to : tc, wgtResident, parResident, eBytes, slots },
         };
       }
+      // Whole output planes, double-buffered: narrower cout tiles only add tiles.
+      if (rows === Ho && !single) break;
     }
+    // Whole input channels fit: chunking them would only reload the input once per cout tile.
+    if (best && tc === C) break;
   }
   if (!best) cannotFit(layer, "a 1-row tile", needsFor(cinChoices[cinChoices.length - 1]!, coutChoices[coutChoices.length - 1]!, 1, null, null), budget);
   return best.plan;
@@ -243,7 +251,7 @@ function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions): ConvPlan
 function tileFc(layer: FcLayer, budget: Budget, opts: TileOptions): FcPlan {
   const st = layer.structured;
   const structured = st !== undefined;
-  const eBytes = structured ? (opts.dtype === "fp32" ? 4 : (layer.q?.eBits ?? 16) / 8) : 0;
+  const eBytes = structured ? (layer.q?.eBits ?? opts.poolOutBits) / 8 : 0;
   const kTotal = structured ? st.R : layer.Q;
   let best: { plan: FcPlan; cost: number } | null = null;
   let minimal: Omit<SlotNeed, "count">[] | null = null;
@@ -334,5 +342,5 @@ export function tileLayer(layer: Layer, hw: HwConfig, opts: TileOptions): LayerP
 
 /** The tile pass over a whole layer program. */
 export function tileProgram(lp: LayerProgram, hw: HwConfig): LayerPlan[] {
-  return lp.layers.map((l) => tileLayer(l, hw, { dtype: lp.dtype }));
+  return lp.layers.map((l) => tileLayer(l, hw, { dtype: lp.dtype, poolOutBits: hw.pool.outBits }));
 }
