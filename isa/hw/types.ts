@@ -58,13 +58,13 @@ export interface HwConfig {
   /** Cycles an instruction spends in the dispatcher before it reaches its queue. */
   readonly issueCycles: number;
   /**
-   * Energy per action in pJ, keyed by the counter names the simulator produces (see isa/hw/counters.ts),
-   * e.g. "mac.mult", "mac.add", "pool.add", "vec.op", "sram.act.read.byte", "dram.byte", "instr.issue".
+   * Energy per action in pJ (pJ/byte for sram.* and dram.*), keyed by exactly the counter names of
+   * isa/counters.ts ACTION_COUNTERS, e.g. "mac.mult8", "pool.add16", "sram.act.read", "dram.read", "instr.issue".
    */
   readonly energy: Readonly<Record<string, Sourced>>;
-  /** Leakage power per unit instance in uW, keyed like "leak.mac", "leak.pool", "leak.vec", "leak.sram.act". */
+  /** Leakage power per unit instance in uW, keyed by isa/counters.ts LEAKING_UNITS ("mac", "pool", "vec", "dma", "sram.act", …). */
   readonly leakage: Readonly<Record<string, Sourced>>;
-  /** Area per instance in um^2 (SRAM per buffer in mm^2, converted), keyed like "area.mac", "area.pool.adder". */
+  /** Area per unit instance in um^2 (an SRAM buffer's CACTI mm^2 converted), keyed by LEAKING_UNITS like `leakage`. */
   readonly area: Readonly<Record<string, Sourced>>;
   /** Derived peaks, per cycle. */
   readonly peak: { readonly macsPerCycle: number; readonly addsPerCycle: number; readonly vecPerCycle: number };
