@@ -33,7 +33,10 @@ export async function runPool(jobs: readonly PointRequest[], opts: PoolOptions =
         w.postMessage({ index, job: jobs[index] });
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(script, { execArgv: fromSource ? ["--import", "tsx"] : [] });
+        // From source (tests, tsx) the worker registers tsx's loader itself: Node 20 workers do not inherit it.
+        const w = fromSource
+          ? new Worker(`import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true })
+          : new Worker(script);
         workers.push(w);
         w.on("message", (m: { index: number; result?: PointResult; error?: string; input?: boolean }) => {
           if (m.error !== undefined) return reject(Object.assign(new Error(m.error), { input: m.input === true }));
