@@ -35,7 +35,7 @@ import { layerName, NameTable } from "./naming.js";
 import { decodeModel } from "./read.js";
 import { DataType, type NodeProtoObj, type ValueInfoProtoObj } from "./schema.js";
 import { elementCount, readTensor, type ConstTensor, type ExternalDataContext } from "./tensors.js";
-import { nonUnit, sameDims, type ConstValue, type DynValue, type QuantValue, type Value } from "./values.js";
+import { sameDims, type ConstValue, type DynValue, type QuantValue, type Value } from "./values.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MNode = Mutable<Node>;
@@ -890,7 +890,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
     name: baseName(opts.path),
     input: { name: input.ir, shape: input.shape },
     output,
-    nodes: imp.nodes as Node[],
+    nodes: imp.nodes,
     shapes: imp.shapes,
     ...(imp.quant.size ? { quant: imp.quant } : {}),
     randomWeights: false,

@@ -16,7 +16,7 @@ export function decodeModel(bytes: Uint8Array, path: string): DecodedModel {
   if (bytes.length === 0) throw new InputError(`${path}: not an ONNX model (the file is empty)`);
   let model: ModelProtoObj;
   try {
-    model = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number }) as ModelProtoObj;
+    model = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number });
   } catch (e) {
     const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw new InputError(`${path}: not an ONNX model (truncated or corrupt protobuf: ${why})`);
