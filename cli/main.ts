@@ -31,8 +31,22 @@ export const COMMANDS: readonly SumacCommand[] = [
   hwCommand,
 ];
 
+/** `--json -` means stdout; yargs would read a lone "-" as a positional, so it is bound to its flag first. */
+function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith("--") && !a.includes("=") && argv[i + 1] === "-") {
+      out.push(`${a}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Runs the CLI. Bad input → one `sumac: error:` line and 2; an internal fault → 1 (stack with --debug). */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(rawArgv: readonly string[], io: Io): Promise<number> {
+  const argv = joinDashValues(rawArgv);
   const debug = argv.includes("--debug");
   const ctx: Context = { io, debug };
   let code = 0;
