@@ -138,7 +138,7 @@ export function countGraph(graph: Graph): CountReport {
     if (node.op !== "conv") continue;
     const next = consumers.get(node.output) ?? [];
     if (next.length === 1 && next[0]!.op === "bn") {
-      foldedBn.add(next[0]!);
+      foldedBn.add(next[0]);
       convWithBn.add(node);
     }
   }

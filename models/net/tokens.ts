@@ -66,7 +66,7 @@ export const At = createToken({ name: "At", pattern: /@/ });
 export const EqEq = createToken({ name: "EqEq", pattern: /==/ });
 export const NotEq = createToken({ name: "NotEq", pattern: /!=/ });
 export const LessEq = createToken({ name: "LessEq", pattern: /<=/ });
-export const GreaterEq = createToken({ name: "GreaterEq", pattern: /\>=/ });
+export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=/ });
 export const Less = createToken({ name: "Less", pattern: /</ });
 export const Greater = createToken({ name: "Greater", pattern: />/ });
 export const AndAnd = createToken({ name: "AndAnd", pattern: /&&/ });

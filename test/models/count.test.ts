@@ -175,3 +175,14 @@ describe("sumac count (text)", () => {
     expect(report.layers.map((l) => l.name)).to.include.members(["conv1", "layer1.0.conv1", "linear"]);
   });
 });
+
+describe("count: ONNX-imported graphs (BN folded into the conv bias)", () => {
+  it("ResNet-20 exported by PyTorch: the same conv+FC MACs as the zoo; no bn rows; mults = MACs; adds = MACs (bias add)", () => {
+    const g = loadModel("test/fixtures/onnx/cifar_resnet20_struct_mixed.onnx", { readFile, weights: "none" });
+    const r = countGraph(g);
+    expect(r.totals.macs).to.equal(40_551_040);
+    expect(r.layers.every((l) => l.kind === "conv" || l.kind === "fc")).to.equal(true);
+    expect(r.totals.mults).to.equal(r.totals.macs);
+    expect(r.totals.adds).to.equal(r.totals.macs);
+  });
+});
