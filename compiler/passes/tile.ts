@@ -112,8 +112,8 @@ interface Budget {
 }
 
 /** Fits slot needs into the buffers: tries two slots of every role first, then single slots. */
-function fit(needs: readonly Omit<SlotNeed, "count">[], budget: Budget, resident: ReadonlySet<string>): SlotNeed[] | null {
-  for (const count of [2, 1]) {
+function fit(needs: readonly Omit<SlotNeed, "count">[], budget: Budget, resident: ReadonlySet<string>, counts: readonly number[] = [2, 1]): SlotNeed[] | null {
+  for (const count of counts) {
     const used: Record<BufferName, number> = { act: 0, pool: 0, wgt: 0, acc: 0, par: 0 };
     const slots = needs.map((n) => ({ ...n, count: resident.has(n.role) ? 1 : count }));
     for (const s of slots) used[s.buf] += s.bytes * s.count;
@@ -159,7 +159,7 @@ export function parTableBytes(nOut: number, tOut: number): number {
 
 // ---------------------------------------------------------------------------------------------------------
 
-function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions): ConvPlan {
+function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions, hw: HwConfig): ConvPlan {
   const [C, H, W] = chw(layer.inShape);
   const [, Ho, Wo] = chw(layer.outShape);
   const [pt, pl, pb, pr] = layer.pads;
@@ -210,36 +210,47 @@ function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions): ConvPlan
       const wgtResident = wBytesAll <= budget.bytes.wgt;
       const parResident = parAll <= budget.bytes.par;
       const resident = new Set<string>([...(wgtResident ? ["wgt"] : []), ...(parResident ? ["par"] : [])]);
-      const tryRows = (rows: number) => fit(needsFor(tc, to, rows, wgtResident ? wBytesAll : null, parResident ? parAll : null), budget, resident);
-      // Needs grow with rows: binary search the largest row count that fits.
-      if (!tryRows(1)) continue;
-      let lo = 1;
-      let hi = Ho;
-      while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        if (tryRows(mid)) lo = mid;
-        else hi = mid - 1;
-      }
-      // Even out the row tiles: the same number of tiles with the smallest equal height.
-      const nY = Math.ceil(Ho / lo);
-      const rows = Math.ceil(Ho / nY);
-      const slots = tryRows(rows)!;
-      const nO = Math.ceil(cout / to);
-      const nC = Math.ceil(C / tc);
-      const inRows = inRowsFor(rows, s, d, k);
-      const inLoads = depthwise || tc === C ? C * inRows * Wp * nY : C * inRows * Wp * nY * nO;
-      const wLoads = wgtResident ? wBytesAll : wBytesAll * nY;
-      const tiles = nY * nO * nC;
-      const single = slots.some((x) => x.count === 1 && !resident.has(x.role));
-      const cost = (inLoads + wLoads + 256 * tiles) * (single ? 2 : 1);
-      if (!best || cost < best.cost) {
-        best = {
-          cost,
-          plan: { kind: "conv", layer, structured, depthwise, rows, cout: to, cin: depthwise ? to : tc, wgtResident, parResident, eBytes, slots },
-        };
+      let wholeDouble = false;
+      for (const count of [2, 1]) {
+        const tryRows = (rows: number) => fit(needsFor(tc, to, rows, wgtResident ? wBytesAll : null, parResident ? parAll : null), budget, resident, [count]);
+        // Needs grow with rows: binary search the largest row count that fits.
+        if (!tryRows(1)) continue;
+        let lo = 1;
+        let hi = Ho;
+        while (lo < hi) {
+          const mid = Math.ceil((lo + hi) / 2);
+          if (tryRows(mid)) lo = mid;
+          else hi = mid - 1;
+        }
+        // Even out the row tiles: the same number of tiles with the smallest equal height.
+        const nY = Math.ceil(Ho / lo);
+        const rows = Math.ceil(Ho / nY);
+        const slots = tryRows(rows)!;
+        const nO = Math.ceil(cout / to);
+        const nC = Math.ceil(C / tc);
+        const inRows = inRowsFor(rows, s, d, k);
+        const inLoads = depthwise || tc === C ? C * inRows * Wp * nY : C * inRows * Wp * nY * nO;
+        const wLoads = wgtResident ? wBytesAll : wBytesAll * nY;
+        const tiles = nY * nO * nC;
+        const single = slots.some((x) => x.count === 1 && !resident.has(x.role));
+        if (rows === Ho && !single) wholeDouble = true;
+        // Estimated cycles: DRAM traffic, MAC-array folds (weight-stationary: cout across columns, the reduction
+        // across rows; a narrow tile leaves columns idle) and a fixed cost per tile. Single buffering serialises
+        // loads and compute; double buffering overlaps them.
+        const fill = (x: number, lanes: number) => x / (Math.ceil(x / lanes) * lanes);
+        const red = (depthwise ? 1 : structured ? st.c : tc) * perPair;
+        const macCycles = (cout * Ho * Wo * red * Math.ceil(C / (structured || depthwise ? C : tc))) / (hw.mac.rows * hw.mac.cols * fill(to, hw.mac.cols) * fill(red, hw.mac.rows));
+        const dramCycles = Number.isFinite(hw.dram.bytesPerCycle) ? (inLoads + wLoads) / hw.dram.bytesPerCycle : 0;
+        const cost = (single ? dramCycles + macCycles : Math.max(dramCycles, macCycles)) + 64 * tiles;
+        if (!best || cost < best.cost) {
+          best = {
+            cost,
+            plan: { kind: "conv", layer, structured, depthwise, rows, cout: to, cin: depthwise ? to : tc, wgtResident, parResident, eBytes, slots },
+          };
+        }
       }
       // Whole output planes, double-buffered: narrower cout tiles only add tiles.
-      if (rows === Ho && !single) break;
+      if (wholeDouble) break;
     }
     // Whole input channels fit: chunking them would only reload the input once per cout tile.
     if (best && tc === C) break;
@@ -326,7 +337,7 @@ export function tileLayer(layer: Layer, hw: HwConfig, opts: TileOptions): LayerP
   const budget: Budget = { bytes: { act: hw.sram.act.bytes, pool: hw.sram.pool.bytes, wgt: hw.sram.wgt.bytes, acc: hw.sram.acc.bytes, par: hw.sram.par.bytes } };
   switch (layer.kind) {
     case "conv":
-      return tileConv(layer, budget, opts);
+      return tileConv(layer, budget, opts, hw);
     case "fc":
       return tileFc(layer, budget, opts);
     case "maxpool":
