@@ -9,9 +9,9 @@ import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
 import { inferShapes, printGraph, verifyGraph } from "../models/shapes.js";
 import type { LayerProgram } from "./layers.js";
-import { calibrate, syntheticImages } from "./passes/calibrate.js";
+import { type Calibration, calibrate, syntheticImages } from "./passes/calibrate.js";
 import { normalise } from "./passes/normalise.js";
-import { type QuantHw, quantise } from "./passes/quantise.js";
+import { type ERange, type QuantHw, quantise } from "./passes/quantise.js";
 import { type StructSpec, structure } from "./passes/structure.js";
 import { printLayers } from "./print-layers.js";
 import { verifyLayers } from "./verify-layers.js";
@@ -28,6 +28,8 @@ export interface FrontOptions {
   /** Calibration images (each the model input's size); default SYNTHETIC_IMAGES seeded N(0,1) images. */
   readonly calibration?: readonly Float32Array[];
   readonly seed?: number | string;
+  /** How a structured layer's E is narrowed to the MAC input width (see passes/quantise.ts). Default "calibrated". */
+  readonly eRange?: ERange;
   /** Name of the pass after which to capture the IR text (returned in `dump` and given to onDump). */
   readonly dumpAfter?: string;
   readonly onDump?: (pass: string, text: string) => void;
@@ -43,8 +45,8 @@ export interface PipelineOptions extends FrontOptions {
 export interface PipelineState {
   readonly graph: Graph;
   readonly layers?: LayerProgram;
-  /** Max-abs activation range of every tensor (calibrate, int8 only). */
-  readonly ranges?: ReadonlyMap<string, number>;
+  /** Max-abs ranges of every tensor and structured window sum (calibrate, int8 only). */
+  readonly calibration?: Calibration;
   readonly program?: Program;
   /** Free-form intermediate results of later passes, by pass name. */
   readonly stages?: Readonly<Record<string, unknown>>;
@@ -106,18 +108,21 @@ export const FRONT_PASSES: readonly Pass[] = [
       if (ctx.opts.dtype !== "int8") return s;
       const lp = needLayers(s, "calibrate");
       const images = ctx.opts.calibration ?? syntheticImages(lp, undefined, ctx.opts.seed);
-      return { ...s, ranges: calibrate(lp, images) };
+      return { ...s, calibration: calibrate(lp, images) };
     }),
     print: (s) => {
       const lp = needLayers(s, "calibrate");
-      const ranges = s.ranges ? [...s.ranges].map(([t, r]) => `  ${t}: max|x| = ${r.toPrecision(6)}`) : ["  (fp32: no calibration)"];
+      const c = s.calibration;
+      const ranges = c
+        ? [...[...c.tensors].map(([t, r]) => `  ${t}: max|x| = ${r.toPrecision(6)}`), ...[...c.sums].map(([l, r]) => `  ${l} E: max|E| = ${r.toPrecision(6)}`)]
+        : ["  (fp32: no calibration)"];
       return `${printLayers(lp)}ranges\n${ranges.join("\n")}\n`;
     },
   },
   layerStage("quantise", "int8 weights, scales and integer requantisation (int8 only)", (s, ctx) => {
     if (ctx.opts.dtype !== "int8") return s;
-    if (!s.ranges) throw new Error("quantise: calibrate has not run");
-    const r = quantise(needLayers(s, "quantise"), s.ranges, ctx.opts.hw);
+    if (!s.calibration) throw new Error("quantise: calibrate has not run");
+    const r = quantise(needLayers(s, "quantise"), s.calibration, ctx.opts.hw, ctx.opts.eRange);
     ctx.notes.push(...r.notes);
     return { ...s, layers: r.program };
   }),

@@ -23,24 +23,35 @@ export function syntheticImages(lp: LayerProgram, count = SYNTHETIC_IMAGES, seed
   });
 }
 
-/** Max |value| of every tensor (input included) over the images. */
-export function calibrate(lp: LayerProgram, images: readonly Float32Array[]): Map<string, number> {
+export interface Calibration {
+  /** Max |value| of every tensor (input included), real units. */
+  readonly tensors: ReadonlyMap<string, number>;
+  /** Max |E| of the window sums of every structured conv/fc layer, by layer name, real units. */
+  readonly sums: ReadonlyMap<string, number>;
+}
+
+function maxAbs(data: Float64Array, start: number): number {
+  let m = start;
+  for (let i = 0; i < data.length; i++) {
+    const a = Math.abs(data[i]!);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/** Max |value| of every tensor and of every structured layer's window sums, over the images. */
+export function calibrate(lp: LayerProgram, images: readonly Float32Array[]): Calibration {
   const size = lp.input.shape.reduce((a, b) => a * b, 1);
   if (images.length === 0) throw new InputError("calibration: no images given");
-  const ranges = new Map<string, number>();
+  const tensors = new Map<string, number>();
+  const sums = new Map<string, number>();
   images.forEach((img, k) => {
     if (img.length !== size)
       throw new InputError(`calibration image ${k}: ${img.length} values, the model input ${lp.input.name} wants ${size} (${lp.input.shape.join("x")})`);
     runFp32Tensors(lp, img, {
-      onTensor: (name, data) => {
-        let m = ranges.get(name) ?? 0;
-        for (let i = 0; i < data.length; i++) {
-          const a = Math.abs(data[i]!);
-          if (a > m) m = a;
-        }
-        ranges.set(name, m);
-      },
+      onTensor: (name, data) => tensors.set(name, maxAbs(data, tensors.get(name) ?? 0)),
+      onSumPool: (layer, e) => sums.set(layer.name, maxAbs(e, sums.get(layer.name) ?? 0)),
     });
   });
-  return ranges;
+  return { tensors, sums };
 }

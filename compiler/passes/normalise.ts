@@ -128,7 +128,8 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
       case "clip": {
         const lo = node.op === "relu" ? 0 : node.lo;
         const hi = node.op === "relu" ? Infinity : node.hi;
-        const p = fusable(node, in0, ["conv", "fc", "add", "maxpool", "avgpool", "gap"]);
+        // Not into maxpool: vop.pool max has no clamp.
+        const p = fusable(node, in0, ["conv", "fc", "add", "avgpool", "gap"]);
         p.clamp = { lo: Math.max(p.clamp.lo, lo), hi: Math.min(p.clamp.hi, hi) };
         rename(p, node.output);
         break;

@@ -9,6 +9,8 @@ import { channelSums, conv2d, type Fmap, fmap, matVec, maxPool, pad, shortcutA, 
 export interface RunHooks {
   /** Called with every tensor as it is produced (the input first); the array must not be kept or modified. */
   readonly onTensor?: (name: string, data: Float64Array, layer: Layer | null) => void;
+  /** Called with the exact window sums E of a structured conv/fc layer (fp32 only: real units). */
+  readonly onSumPool?: (layer: Layer, e: Float64Array) => void;
 }
 
 export function shapeToFmap(data: ArrayLike<number>, shape: Shape): Fmap {
@@ -33,7 +35,7 @@ function addBias(y: Fmap, bias: Float32Array): void {
   }
 }
 
-function convFp32(l: ConvLayer, x: Fmap): Fmap {
+function convFp32(l: ConvLayer, x: Fmap, hooks: RunHooks): Fmap {
   const xp = pad(x, l.pads);
   let y: Fmap;
   if (l.structured) {
@@ -42,6 +44,7 @@ function convFp32(l: ConvLayer, x: Fmap): Fmap {
     // Depthwise: C = c = 1 per group, so the window has depth 1 and the small conv keeps the groups.
     const kc = depthwise ? 1 : l.cin - c + 1;
     const e = sumPool3d(xp, kc, l.kh - n + 1, l.kw - n + 1, l.dilation);
+    hooks.onSumPool?.(l, e.data);
     y = conv2d(e, alpha, l.cout, n, n, l.stride, l.dilation, depthwise ? l.groups : 1);
   } else {
     y = conv2d(xp, l.weight, l.cout, l.kh, l.kw, l.stride, l.dilation, l.groups);
@@ -50,19 +53,24 @@ function convFp32(l: ConvLayer, x: Fmap): Fmap {
   return y;
 }
 
-function fcFp32(l: FcLayer, x: Fmap): Fmap {
-  const y = l.structured ? matVec(sumPool1d(x.data, l.Q - l.structured.R + 1), l.structured.alpha, l.P) : matVec(x.data, l.weight, l.P);
+function fcFp32(l: FcLayer, x: Fmap, hooks: RunHooks): Fmap {
+  let y: Float64Array;
+  if (l.structured) {
+    const e = sumPool1d(x.data, l.Q - l.structured.R + 1);
+    hooks.onSumPool?.(l, e);
+    y = matVec(e, l.structured.alpha, l.P);
+  } else y = matVec(x.data, l.weight, l.P);
   for (let p = 0; p < l.P; p++) y[p]! += l.bias[p]!;
   return { data: y, c: l.P, h: 1, w: 1 };
 }
 
-function layerFp32(l: Layer, ins: readonly Fmap[]): Fmap {
+function layerFp32(l: Layer, ins: readonly Fmap[], hooks: RunHooks): Fmap {
   const x = ins[0]!;
   switch (l.kind) {
     case "conv":
-      return convFp32(l, x);
+      return convFp32(l, x, hooks);
     case "fc":
-      return fcFp32(l, x);
+      return fcFp32(l, x, hooks);
     case "add": {
       const b = l.shortcut ? shortcutA(ins[1]!, l.shortcut.stride, l.shortcut.before, x.c) : ins[1]!;
       const out = new Float64Array(x.data.length);
@@ -101,7 +109,7 @@ export function runFp32Tensors(lp: LayerProgram, input: ArrayLike<number>, hooks
       if (!v) throw new Error(`runFp32: layer '${l.name}' reads '${t}' before it is computed`);
       return v;
     });
-    const y = layerFp32(l, ins);
+    const y = layerFp32(l, ins, hooks);
     clampInPlace(y.data, l.clamp.lo, l.clamp.hi);
     const rounded = { ...y, data: Float64Array.from(Float32Array.from(y.data)) };
     tensors.set(l.output, rounded);

@@ -6,7 +6,8 @@
 //             then the small conv / gemm of E with the int8 alpha, then requant
 //   add       clamp(roundShift(a*ma + b'*mb, shift), lo, hi), b' = b, or b subsampled and channel-padded
 //   avgpool   clamp(roundShift(window sum (zeros in the padding) * mult, shift), lo, hi)
-//   maxpool   clamp(roundShift(window max (padding ignored) * mult, shift), lo, hi)   (mult 1, shift 0)
+//   maxpool   clamp(roundShift(window max (padding ignored) * mult, shift), lo, hi)   (mult 1, shift 0, -127..127:
+//             the identity on int8 codes, so it equals a plain max)
 //   gap       clamp(roundShift(channel sum * mult, shift), lo, hi)
 //   sumpool   saturate_eBits(roundShift(window sum, eShift))
 

@@ -93,23 +93,38 @@ export function conv2d(
   const ow = Math.floor((x.w - dil * (kw - 1) - 1) / stride) + 1;
   const out = new Float64Array(cout * oh * ow);
   const xd = x.data;
-  for (let o = 0; o < cout; o++) {
-    const g = Math.floor(o / opg);
-    for (let i = 0; i < cpg; i++) {
-      const ci = g * cpg + i;
-      for (let j = 0; j < kh; j++)
-        for (let k = 0; k < kw; k++) {
-          const wv = weight[((o * cpg + i) * kh + j) * kw + k]!;
-          if (wv === 0) continue;
-          for (let y = 0; y < oh; y++) {
-            const src = (ci * x.h + y * stride + j * dil) * x.w + k * dil;
-            const dst = (o * oh + y) * ow;
-            if (stride === 1) for (let z = 0; z < ow; z++) out[dst + z]! += wv * xd[src + z]!;
-            else for (let z = 0; z < ow; z++) out[dst + z]! += wv * xd[src + z * stride]!;
+  const K = cpg * kh * kw;
+  const w = Float64Array.from(weight);
+  const patch = new Float64Array(K);
+  const plane = oh * ow;
+  // Per output pixel: gather the receptive field once, then one dot product per output channel of the group
+  // (register accumulators: no store per multiply-add).
+  for (let g = 0; g < groups; g++)
+    for (let y = 0; y < oh; y++)
+      for (let z = 0; z < ow; z++) {
+        let t = 0;
+        for (let i = 0; i < cpg; i++)
+          for (let j = 0; j < kh; j++) {
+            const row = ((g * cpg + i) * x.h + y * stride + j * dil) * x.w + z * stride;
+            for (let k = 0; k < kw; k++) patch[t++] = xd[row + k * dil]!;
           }
+        for (let o = g * opg; o < (g + 1) * opg; o++) {
+          const wb = o * K;
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
+          let q = 0;
+          for (; q + 3 < K; q += 4) {
+            a0 += w[wb + q]! * patch[q]!;
+            a1 += w[wb + q + 1]! * patch[q + 1]!;
+            a2 += w[wb + q + 2]! * patch[q + 2]!;
+            a3 += w[wb + q + 3]! * patch[q + 3]!;
+          }
+          for (; q < K; q++) a0 += w[wb + q]! * patch[q]!;
+          out[o * plane + y * ow + z] = a0 + a1 + (a2 + a3);
         }
-    }
-  }
+      }
   return { data: out, c: cout, h: oh, w: ow };
 }
 

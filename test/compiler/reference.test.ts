@@ -181,9 +181,13 @@ function naiveStructuredInt8(l: ConvLayer, x: Int8Array): Int8Array {
 }
 
 describe("compiler/reference int8", () => {
-  for (const hw of [HW8, HW16])
-    it(`structured conv layer equals a naive BigInt oracle (E width ${Math.min(hw.mac.actBits, hw.pool.outBits)} bits)`, () => {
-      const lp = runFront(tinyResNet(true), { mode: "structured", dtype: "int8", hw });
+  for (const [hw, eRange] of [
+    [HW8, "worst"],
+    [HW8, "calibrated"],
+    [HW16, "calibrated"],
+  ] as const)
+    it(`structured conv layer equals a naive BigInt oracle (E width ${Math.min(hw.mac.actBits, hw.pool.outBits)} bits, ${eRange} E range)`, () => {
+      const lp = runFront(tinyResNet(true), { mode: "structured", dtype: "int8", hw, eRange });
       // Each structured conv as a one-layer program, on int8 inputs spanning the full range.
       for (const l of lp.layers) {
         if (l.kind !== "conv" || !l.structured || l.groups !== 1) continue;
