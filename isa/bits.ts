@@ -41,7 +41,8 @@ function layoutFields(specs: readonly FieldSpec[], start: number): FieldLayout[]
   return specs.map((spec) => {
     const kind = spec.kind ?? "uint";
     const values = spec.values ?? [];
-    if (spec.bits < 1 || spec.bits > 32) throw new Error(`isa table: field '${spec.name}' has ${spec.bits} bits (1..32 supported)`);
+    if (spec.bits < 1 || spec.bits > 32)
+      throw new Error(`isa table: field '${spec.name}' has ${spec.bits} bits (1..32 supported)`);
     const f: FieldLayout = {
       name: spec.name,
       kind,
@@ -97,7 +98,7 @@ export function readBits(limbs: Uint32Array, lsb: number, bits: number): number 
   const sh = lsb & 31;
   let v = limbs[i]! >>> sh;
   if (sh + bits > 32) v |= limbs[i + 1]! << (32 - sh);
-  return bits === 32 ? v >>> 0 : (v & ((1 << bits) >>> 0) - 1) >>> 0;
+  return bits === 32 ? v >>> 0 : (v & (((1 << bits) >>> 0) - 1)) >>> 0;
 }
 
 /** Human range of a numeric field, e.g. "1..4096" or "0..1048560, multiples of 16". */
@@ -131,7 +132,8 @@ export function fieldCode(op: string, f: FieldLayout, value: unknown, shown?: st
       if (typeof value !== "number") throw new InputError(`${what} is not a number`);
       if (!Number.isInteger(value)) throw new InputError(`${what} is not an integer`);
       const rel = value - f.offset;
-      if (rel < 0 || rel > f.scale * f.maxCode) throw new InputError(`${what} does not fit ${f.bits} bits (${fieldRange(f)})`);
+      if (rel < 0 || rel > f.scale * f.maxCode)
+        throw new InputError(`${what} does not fit ${f.bits} bits (${fieldRange(f)})`);
       if (rel % f.scale !== 0) throw new InputError(`${what} is not a multiple of ${f.scale}`);
       return rel / f.scale;
     }
@@ -151,7 +153,8 @@ export function queueMask(op: string, what: string, queues: readonly string[]): 
   let mask = 0;
   for (const q of queues) {
     const b = QUEUE_BIT.get(q);
-    if (b === undefined) throw new InputError(`${op}: ${what} names unknown queue ${show(q)} (queues: ${QUEUES.join(", ")})`);
+    if (b === undefined)
+      throw new InputError(`${op}: ${what} names unknown queue ${show(q)} (queues: ${QUEUES.join(", ")})`);
     if (mask & (1 << b)) throw new InputError(`${op}: ${what} names queue '${q}' twice`);
     mask |= 1 << b;
   }

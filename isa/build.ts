@@ -6,7 +6,11 @@ import type { Instr } from "./types.js";
 
 type RowOf<M extends Mnemonic> = Extract<InstrRow, { readonly mnemonic: M }>;
 type FieldOf<M extends Mnemonic> = RowOf<M>["fields"][number];
-type ValueOf<F> = F extends { readonly kind: "enum"; readonly values: readonly (infer V)[] } ? V : F extends { readonly kind: "flag" } ? 0 | 1 : number;
+type ValueOf<F> = F extends { readonly kind: "enum"; readonly values: readonly (infer V)[] }
+  ? V
+  : F extends { readonly kind: "flag" }
+    ? 0 | 1
+    : number;
 
 /** The fields of instruction M by name, with enum fields typed as their value strings and flags as 0 | 1. */
 export type FieldsOf<M extends Mnemonic> = { readonly [F in FieldOf<M> as F["name"]]: ValueOf<F> };
@@ -18,5 +22,10 @@ export interface Sync {
 
 /** instr("conv", { dst: 0, sbuf: "pool", … }, { wait: ["pool"], signal: ["vec"] }) */
 export function instr<M extends Mnemonic>(op: M, fields: FieldsOf<M>, sync: Sync = {}): Instr {
-  return { op, wait: sync.wait ?? [], signal: sync.signal ?? [], f: fields as Readonly<Record<string, number | string>> };
+  return {
+    op,
+    wait: sync.wait ?? [],
+    signal: sync.signal ?? [],
+    f: fields as Readonly<Record<string, number | string>>,
+  };
 }

@@ -31,13 +31,17 @@ function unpack(limbs: Uint32Array, index: number): Instr {
     const code = readBits(limbs, field.lsb, field.bits);
     const v = fieldValue(field, code);
     if (v === undefined || code > field.maxCode)
-      throw new InputError(`word ${index}: ${row.mnemonic}: field '${field.name}' has code ${code}, which means nothing`);
+      throw new InputError(
+        `word ${index}: ${row.mnemonic}: field '${field.name}' has code ${code}, which means nothing`,
+      );
     f[field.name] = v;
   }
   for (let bit = row.usedBits; bit < WORD_BITS; bit = (bit | 31) + 1) {
     const width = Math.min(32 - (bit & 31), WORD_BITS - bit);
     if (readBits(limbs, bit, width) !== 0)
-      throw new InputError(`word ${index}: ${row.mnemonic}: bits ${row.usedBits}..${WORD_BITS - 1} are unused and must be zero`);
+      throw new InputError(
+        `word ${index}: ${row.mnemonic}: bits ${row.usedBits}..${WORD_BITS - 1} are unused and must be zero`,
+      );
   }
   return {
     op: row.mnemonic,
@@ -49,7 +53,8 @@ function unpack(limbs: Uint32Array, index: number): Instr {
 
 /** One 16-byte word; `index` is only used in error messages (the word's position in its program). */
 export function decode(word: Uint8Array, index = 0): Instr {
-  if (word.length !== WORD_BYTES) throw new InputError(`word ${index}: a word is ${WORD_BYTES} bytes, got ${word.length}`);
+  if (word.length !== WORD_BYTES)
+    throw new InputError(`word ${index}: a word is ${WORD_BYTES} bytes, got ${word.length}`);
   const limbs = new Uint32Array(4);
   loadLimbs(word, 0, limbs);
   return unpack(limbs, index);

@@ -71,7 +71,11 @@ function escapeCell(s: string): string {
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`)];
+  return [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`),
+  ];
 }
 
 function hexBytes(b: Uint8Array): string {
@@ -110,7 +114,18 @@ function instructionSection(row: RowLayout): string[] {
       "",
     );
   else out.push("No fields beyond the header.", "");
-  out.push("Example (canonical form) and its word, bytes 0..15:", "", "```asm", disassemble(example).trimEnd(), "```", "", "```text", hexBytes(encode(first)), "```", "");
+  out.push(
+    "Example (canonical form) and its word, bytes 0..15:",
+    "",
+    "```asm",
+    disassemble(example).trimEnd(),
+    "```",
+    "",
+    "```text",
+    hexBytes(encode(first)),
+    "```",
+    "",
+  );
   return out;
 }
 
@@ -133,7 +148,13 @@ export function isaReferenceMarkdown(): string {
     "",
     ...table(
       ["bits", "field", "range", "encoded as", "meaning"],
-      HEADER_LAYOUT.map((f) => [bitRange(f), `\`${f.name}\``, f.name === "opcode" ? "see below" : range(f), encoding(f), f.spec.doc]),
+      HEADER_LAYOUT.map((f) => [
+        bitRange(f),
+        `\`${f.name}\``,
+        f.name === "opcode" ? "see below" : range(f),
+        encoding(f),
+        f.spec.doc,
+      ]),
     ),
     "",
     `Instruction fields start at bit ${HEADER_BITS}.`,
@@ -147,7 +168,11 @@ export function isaReferenceMarkdown(): string {
     "",
     ...table(
       ["code", "buffer", "bytes per element"],
-      BUFFERS.map((b, i) => [`${i}`, `\`${b}\``, b === "pool" ? "bits of the pool instruction that wrote it ÷ 8" : `${ELEMENT_BYTES[b]}`]),
+      BUFFERS.map((b, i) => [
+        `${i}`,
+        `\`${b}\``,
+        b === "pool" ? "bits of the pool instruction that wrote it ÷ 8" : `${ELEMENT_BYTES[b]}`,
+      ]),
     ),
     "",
     "## Assembly language",
@@ -165,7 +190,13 @@ export function isaReferenceMarkdown(): string {
     "",
     ...table(
       ["opcode", "mnemonic", "unit", "bits used", "does"],
-      ROWS.map((r) => [`${r.opcode}`, `[\`${r.mnemonic}\`](#${r.mnemonic.replace(/\./g, "")})`, `\`${r.spec.unit}\``, `${r.usedBits}`, r.spec.doc]),
+      ROWS.map((r) => [
+        `${r.opcode}`,
+        `[\`${r.mnemonic}\`](#${r.mnemonic.replace(/\./g, "")})`,
+        `\`${r.spec.unit}\``,
+        `${r.usedBits}`,
+        r.spec.doc,
+      ]),
     ),
     "",
     "Units: `ld`/`st` the DMA load and store queues, `pool` the sum-pool adder array, `mac` the MAC array, `vec` the vector unit; `queue`: executed by the queue its `q` field names; `ctl`: the dispatcher.",
@@ -175,4 +206,5 @@ export function isaReferenceMarkdown(): string {
   return `${out.join("\n").trimEnd()}\n`;
 }
 
-if (typeof process !== "undefined" && /[\\/]isa[\\/]doc\.[cm]?[jt]s$/.test(process.argv[1] ?? "")) process.stdout.write(isaReferenceMarkdown());
+if (typeof process !== "undefined" && /[\\/]isa[\\/]doc\.[cm]?[jt]s$/.test(process.argv[1] ?? ""))
+  process.stdout.write(isaReferenceMarkdown());

@@ -22,7 +22,9 @@ export const asmCommand: SumacCommand = {
     y
       .positional("file", { type: "string", describe: "assembly source (.s)" })
       .option("o", { alias: "output", type: "string", describe: "binary to write (default: the source with .bin)" }),
-  examples: [["sumac asm out/program.s -o out/program.bin", "assemble, reporting every error with line, column and caret"]],
+  examples: [
+    ["sumac asm out/program.s -o out/program.bin", "assemble, reporting every error with line, column and caret"],
+  ],
   handler: (args, { io }) => {
     const file = String(args["file"]);
     const text = new TextDecoder().decode(readInput(io, file));

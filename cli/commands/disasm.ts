@@ -21,7 +21,8 @@ function decodeAll(bytes: Uint8Array, file: string): Instr[] {
       errors.push(`${file}: ${e.message}`);
     }
   }
-  if (errors.length) throw new InputError(`${file}: ${errors.length} bad word${errors.length === 1 ? "" : "s"}`, errors);
+  if (errors.length)
+    throw new InputError(`${file}: ${errors.length} bad word${errors.length === 1 ? "" : "s"}`, errors);
   return out;
 }
 

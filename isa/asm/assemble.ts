@@ -100,7 +100,12 @@ class LineChecker {
     return true;
   }
 
-  private mem(syn: RowSyntax, item: MemItem, o: Extract<Operand, { kind: "mem" }>, f: Record<string, number | string>): void {
+  private mem(
+    syn: RowSyntax,
+    item: MemItem,
+    o: Extract<Operand, { kind: "mem" }>,
+    f: Record<string, number | string>,
+  ): void {
     const op = syn.row.mnemonic;
     const sel = bufferSelector(syn.row, item);
     const name = o.name.image;
@@ -118,7 +123,10 @@ class LineChecker {
     const syn = SYNTAX.get(head.image);
     if (syn === undefined) {
       const near = [...SYNTAX.keys()].filter((m) => m.split(".")[0] === head.image.split(".")[0]);
-      this.at(head, `unknown mnemonic '${head.image}'${near.length ? ` (did you mean ${near.map((m) => `'${m}'`).join(" or ")}?)` : ""}`);
+      this.at(
+        head,
+        `unknown mnemonic '${head.image}'${near.length ? ` (did you mean ${near.map((m) => `'${m}'`).join(" or ")}?)` : ""}`,
+      );
       return undefined;
     }
     const op = syn.row.mnemonic;
@@ -179,9 +187,16 @@ class LineChecker {
       } else if (o.kind !== "value") {
         this.at(key, `${op}: '${key.image}' needs a value: ${template(syn.row, item)}`);
       } else if (item.fields.length === 1 && (o.tuple || o.atoms.length !== 1)) {
-        this.at(o.open, `${op}: '${key.image}' takes one value, got ${o.tuple ? "a tuple" : `a list of ${o.atoms.length}`}`);
+        this.at(
+          o.open,
+          `${op}: '${key.image}' takes one value, got ${o.tuple ? "a tuple" : `a list of ${o.atoms.length}`}`,
+        );
       } else if (item.fields.length > 1 && (!o.tuple || o.atoms.length !== item.fields.length)) {
-        const got = o.tuple ? `${o.atoms.length}` : o.atoms.length === 1 ? "1 (no parentheses)" : `${o.atoms.length} without parentheses`;
+        const got = o.tuple
+          ? `${o.atoms.length}`
+          : o.atoms.length === 1
+            ? "1 (no parentheses)"
+            : `${o.atoms.length} without parentheses`;
         this.at(o.open, `${op}: ${template(syn.row, item)} takes ${item.fields.length} values, got ${got}`);
       } else {
         for (const [i, name] of item.fields.entries()) this.value(op, syn.row.byName.get(name)!, o.atoms[i]!, f);
@@ -254,7 +269,12 @@ export function assembleWithErrors(text: string): Assembled & { errors: AsmError
   asmParser.input = toks;
   const cst = asmParser.program();
   for (const e of asmParser.errors)
-    errors.push({ line: e.token.startLine ?? 0, col: e.token.startColumn ?? 0, length: Math.max(1, e.token.image.length), message: e.message });
+    errors.push({
+      line: e.token.startLine ?? 0,
+      col: e.token.startColumn ?? 0,
+      length: Math.max(1, e.token.image.length),
+      message: e.message,
+    });
 
   // One syntax error per line is enough (recovery can trip over the rest of a broken line), and a line with
   // a syntax error is not checked further.
@@ -273,7 +293,13 @@ export function assembleWithErrors(text: string): Assembled & { errors: AsmError
     if (l.label) {
       const name = l.label.image.slice(0, -1);
       const first = labelAt.get(name);
-      if (first) checker.errors.push({ line: l.line, col: l.label.startColumn ?? 0, length: l.label.image.length, message: `duplicate label '${name}' (first at line ${first.startLine})` });
+      if (first)
+        checker.errors.push({
+          line: l.line,
+          col: l.label.startColumn ?? 0,
+          length: l.label.image.length,
+          message: `duplicate label '${name}' (first at line ${first.startLine})`,
+        });
       else {
         labelAt.set(name, l.label);
         labels.set(name, instrs.length);

@@ -2,14 +2,25 @@
 // instruction table (isa/asm/assemble.ts), where the messages can name the instruction and field.
 //
 //   program  := line*
-//   line     := Label? instruction? NewLine
-//   instruction := (Mnemonic | Identifier) operand*
-//   operand  := '<-' | memref | name '=' value | name          (flag)
-//   memref   := name '[' Integer ']'
-//   value    := '(' atom (',' atom)* ')' | memref | atom (',' atom)*
-//   atom     := Integer | name;   name := Identifier | Mnemonic (`pool` is a mnemonic, a buffer and a queue)
+//   line     := Label? (Mnemonic | Identifier) operand*)? NewLine
+//   operand  := '<-'
+//             | Name '[' Integer ']'                          memory operand
+//             | Name '=' value                                 named operand
+//             | Name                                           flag
+//   value    := '(' Value (',' Value)* ')'                     tuple
+//             | Name '[' Integer ']'                           named memory operand
+//             | Value (',' Value)*                             one value, or a list (wait=ld,pool)
+//
+// Value and Name are token categories (tokens.ts), which keeps the number of rule calls per token small.
 
-import { CstParser, type IParserErrorMessageProvider, type TokenType, type IToken, tokenLabel } from "chevrotain";
+import {
+  CstParser,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type TokenType,
+  type IToken,
+  tokenLabel,
+} from "chevrotain";
 import {
   ALL_TOKENS,
   Arrow,
@@ -21,9 +32,11 @@ import {
   Label,
   LParen,
   Mnemonic,
+  Name,
   NewLine,
   RBracket,
   RParen,
+  Value,
 } from "./tokens.js";
 
 function describeToken(t: IToken): string {
@@ -33,13 +46,15 @@ function describeToken(t: IToken): string {
 
 function describeExpected(paths: readonly (readonly TokenType[])[]): string {
   const firsts = [...new Set(paths.map((p) => (p[0] ? tokenLabel(p[0]) : "end of line")))];
-  return firsts.length <= 1 ? (firsts[0] ?? "nothing") : `${firsts.slice(0, -1).join(", ")} or ${firsts[firsts.length - 1]}`;
+  return firsts.length <= 1
+    ? (firsts[0] ?? "nothing")
+    : `${firsts.slice(0, -1).join(", ")} or ${firsts[firsts.length - 1]}`;
 }
 
 const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, ruleName }) {
-    if (ruleName === "tuple" && expected === RParen) return `unterminated tuple: expected ')' but found ${describeToken(actual)}`;
-    if (ruleName === "memref" && expected === RBracket) return `unterminated memory operand: expected ']' but found ${describeToken(actual)}`;
+  buildMismatchTokenMessage({ expected, actual }) {
+    if (expected === RParen) return `unterminated tuple: expected ')' but found ${describeToken(actual)}`;
+    if (expected === RBracket) return `unterminated memory operand: expected ']' but found ${describeToken(actual)}`;
     // After the operands only the end of the line may follow: anything else simply does not belong there.
     if (expected === NewLine) return `unexpected ${describeToken(actual)}`;
     return `expected ${tokenLabel(expected)} but found ${describeToken(actual)}`;
@@ -49,15 +64,23 @@ const messages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const found = actual[0] ? describeToken(actual[0]) : "end of line";
-    const what = ruleName === "atom" || ruleName === "value" ? "a value" : ruleName === "line" ? "an instruction" : describeExpected(expectedPathsPerAlt.flat());
+    const what = ruleName === "value" ? "a value" : describeExpected(expectedPathsPerAlt.flat());
     return `expected ${what} but found ${found}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {
-    return `expected ${describeExpected(expectedIterationPaths)} but found ${actual[0] ? describeToken(actual[0]) : "end of line"}`;
+    const found = actual[0] ? describeToken(actual[0]) : "end of line";
+    return `expected ${describeExpected(expectedIterationPaths)} but found ${found}`;
   },
 };
 
 export class AsmParser extends CstParser {
+  // Alternatives are built once and reused (chevrotain's documented caching): building them per call costs
+  // an allocation per token, and under tsx (keepNames) a defineProperty per closure, which dominated parsing.
+  private altHead?: IOrAlt<unknown>[];
+  private altOperand?: IOrAlt<unknown>[];
+  private altAfterKey?: IOrAlt<unknown>[];
+  private altValue?: IOrAlt<unknown>[];
+
   constructor() {
     super([...ALL_TOKENS], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
     this.performSelfAnalysis();
@@ -69,69 +92,82 @@ export class AsmParser extends CstParser {
 
   public line = this.RULE("line", () => {
     this.OPTION(() => this.CONSUME(Label));
-    this.OPTION2(() => this.SUBRULE(this.instruction));
+    this.OPTION2(() => {
+      this.OR(
+        (this.altHead ??= [
+          { ALT: () => this.CONSUME(Mnemonic, { LABEL: "head" }) },
+          { ALT: () => this.CONSUME(Identifier, { LABEL: "head" }) },
+        ]),
+      );
+      this.MANY(() => this.SUBRULE(this.operand));
+    });
     this.CONSUME(NewLine);
   });
 
-  public instruction = this.RULE("instruction", () => {
-    this.OR([{ ALT: () => this.CONSUME(Mnemonic) }, { ALT: () => this.CONSUME(Identifier) }]);
-    this.MANY(() => this.SUBRULE(this.operand));
-  });
-
   public operand = this.RULE("operand", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Arrow) },
-      { ALT: () => this.SUBRULE(this.memref) },
-      { ALT: () => this.SUBRULE(this.keyed) },
-      { ALT: () => this.SUBRULE(this.name) },
-    ]);
-  });
-
-  public keyed = this.RULE("keyed", () => {
-    this.SUBRULE(this.name);
-    this.CONSUME(Equals);
-    this.SUBRULE(this.value);
-  });
-
-  public memref = this.RULE("memref", () => {
-    this.SUBRULE(this.name);
-    this.CONSUME(LBracket);
-    this.CONSUME(Integer);
-    this.CONSUME(RBracket);
+    this.OR(
+      (this.altOperand ??= [
+        { ALT: () => this.CONSUME(Arrow) },
+        {
+          ALT: () => {
+            this.CONSUME(Name, { LABEL: "key" });
+            this.OR2(
+              (this.altAfterKey ??= [
+                {
+                  ALT: () => {
+                    this.CONSUME(LBracket);
+                    this.CONSUME(Integer, { LABEL: "addr" });
+                    this.CONSUME(RBracket);
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME(Equals);
+                    this.SUBRULE(this.value);
+                  },
+                },
+                { ALT: () => {} }, // a bare flag
+              ]),
+            );
+          },
+        },
+      ]),
+    );
   });
 
   public value = this.RULE("value", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.tuple) },
-      { ALT: () => this.SUBRULE(this.memref) },
-      { ALT: () => this.SUBRULE(this.list) },
-    ]);
-  });
-
-  public tuple = this.RULE("tuple", () => {
-    this.CONSUME(LParen);
-    this.SUBRULE(this.atom);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE2(this.atom);
-    });
-    this.CONSUME(RParen);
-  });
-
-  public list = this.RULE("list", () => {
-    this.SUBRULE(this.atom);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE2(this.atom);
-    });
-  });
-
-  public atom = this.RULE("atom", () => {
-    this.OR([{ ALT: () => this.CONSUME(Integer) }, { ALT: () => this.SUBRULE(this.name) }]);
-  });
-
-  public name = this.RULE("name", () => {
-    this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(Mnemonic) }]);
+    this.OR(
+      (this.altValue ??= [
+        {
+          ALT: () => {
+            this.CONSUME(LParen);
+            this.CONSUME(Value, { LABEL: "atom" });
+            this.MANY(() => {
+              this.CONSUME(Comma);
+              this.CONSUME2(Value, { LABEL: "atom" });
+            });
+            this.CONSUME(RParen);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Name, { LABEL: "buffer" });
+            this.CONSUME(LBracket);
+            this.CONSUME2(Integer, { LABEL: "addr" });
+            this.CONSUME(RBracket);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME3(Value, { LABEL: "atom" });
+            this.MANY2(() => {
+              this.CONSUME2(Comma);
+              this.CONSUME4(Value, { LABEL: "atom" });
+            });
+          },
+        },
+      ]),
+    );
   });
 }
 

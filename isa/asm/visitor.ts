@@ -15,7 +15,14 @@ export type Operand =
   /** `name[addr]`, or `key=name[addr]` when key is set. */
   | { readonly kind: "mem"; readonly tok: IToken; readonly key?: IToken; readonly name: IToken; readonly addr: IToken }
   /** `key=v`, `key=v1,v2` (tuple false) or `key=(v1,…)` (tuple true, `open` is the '('). */
-  | { readonly kind: "value"; readonly tok: IToken; readonly key: IToken; readonly tuple: boolean; readonly open: IToken; readonly atoms: readonly Atom[] }
+  | {
+      readonly kind: "value";
+      readonly tok: IToken;
+      readonly key: IToken;
+      readonly tuple: boolean;
+      readonly open: IToken;
+      readonly atoms: readonly Atom[];
+    }
   | { readonly kind: "flag"; readonly tok: IToken; readonly name: IToken };
 
 export interface AsmLine {
@@ -30,7 +37,10 @@ export interface AsmLine {
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
-function tokens(ch: Children, key: string): IToken[] {
+function tok(ch: Children, key: string): IToken | undefined {
+  return ch[key]?.[0] as IToken | undefined;
+}
+function toks(ch: Children, key: string): IToken[] {
   return (ch[key] ?? []) as IToken[];
 }
 function nodes(ch: Children, key: string): CstNode[] {
@@ -40,6 +50,9 @@ function req<T>(x: T | undefined, what: string): T {
   // Only lines without syntax errors are visited, so a missing child is a grammar/visitor mismatch.
   if (x === undefined) throw new Error(`asm visitor: missing ${what}`);
   return x;
+}
+function atom(t: IToken): Atom {
+  return { tok: t, isNumber: t.tokenType === Integer };
 }
 
 const BaseVisitor = asmParser.getBaseCstVisitorConstructor();
@@ -54,99 +67,47 @@ class LineVisitor extends BaseVisitor {
   program(ch: Children, skip: (line: number) => boolean): AsmLine[] {
     const out: AsmLine[] = [];
     for (const n of nodes(ch, "line")) {
-      const l = this.lineNumber(n.children as Children);
-      if (l !== undefined && !skip(l)) {
-        const v = this.visit(n) as AsmLine;
-        if (v.head !== undefined || v.label !== undefined) out.push(v);
-      }
+      const t = tok(n.children, "head") ?? tok(n.children, "Label") ?? tok(n.children, "NewLine");
+      const l = t?.startLine;
+      if (l === undefined || Number.isNaN(l) || skip(l)) continue;
+      const v = this.visit(n) as AsmLine;
+      if (v.head !== undefined || v.label !== undefined) out.push(v);
     }
     return out;
   }
 
-  private lineNumber(ch: Children): number | undefined {
-    const ins = nodes(ch, "instruction")[0];
-    const head = ins ? (tokens(ins.children, "Mnemonic")[0] ?? tokens(ins.children, "Identifier")[0]) : undefined;
-    const t = head ?? tokens(ch, "Label")[0] ?? tokens(ch, "NewLine")[0];
-    const l = t?.startLine;
-    return l === undefined || Number.isNaN(l) ? undefined : l;
-  }
-
   line(ch: Children): AsmLine {
-    const ins = nodes(ch, "instruction")[0];
-    const label = tokens(ch, "Label")[0];
-    const body = ins ? (this.visit(ins) as { head: IToken; operands: Operand[] }) : undefined;
-    const eol = req(tokens(ch, "NewLine")[0], "newline");
-    const first = body?.head ?? label ?? eol;
+    const label = tok(ch, "Label");
+    const head = tok(ch, "head");
+    const eol = req(tok(ch, "NewLine"), "newline");
     return {
-      line: req(first.startLine, "line"),
+      line: req((head ?? label ?? eol).startLine, "line"),
       endCol: req(eol.startColumn, "column"),
       ...(label ? { label } : {}),
-      ...(body ? { head: body.head } : {}),
-      operands: body?.operands ?? [],
+      ...(head ? { head } : {}),
+      operands: nodes(ch, "operand").map((n) => this.visit(n) as Operand),
     };
   }
 
-  instruction(ch: Children): { head: IToken; operands: Operand[] } {
-    const head = req(tokens(ch, "Mnemonic")[0] ?? tokens(ch, "Identifier")[0], "mnemonic");
-    return { head, operands: nodes(ch, "operand").map((n) => this.visit(n) as Operand) };
-  }
-
   operand(ch: Children): Operand {
-    const arrow = tokens(ch, "Arrow")[0];
+    const arrow = tok(ch, "Arrow");
     if (arrow) return { kind: "arrow", tok: arrow };
-    const mem = nodes(ch, "memref")[0];
-    if (mem) return this.visit(mem) as Operand;
-    const keyed = nodes(ch, "keyed")[0];
-    if (keyed) return this.visit(keyed) as Operand;
-    const name = this.visit(req(nodes(ch, "name")[0], "operand")) as IToken;
-    return { kind: "flag", tok: name, name };
+    const key = req(tok(ch, "key"), "operand");
+    const addr = tok(ch, "addr");
+    if (addr) return { kind: "mem", tok: key, name: key, addr };
+    const value = nodes(ch, "value")[0];
+    if (value === undefined) return { kind: "flag", tok: key, name: key };
+    const v = value.children;
+    const buffer = tok(v, "buffer");
+    if (buffer) return { kind: "mem", tok: key, key, name: buffer, addr: req(tok(v, "addr"), "address") };
+    const atoms = toks(v, "atom").map(atom);
+    const open = tok(v, "LParen");
+    return { kind: "value", tok: key, key, tuple: open !== undefined, open: open ?? req(atoms[0], "value").tok, atoms };
   }
 
-  memref(ch: Children): Operand {
-    const name = this.visit(req(nodes(ch, "name")[0], "buffer name")) as IToken;
-    return { kind: "mem", tok: name, name, addr: req(tokens(ch, "Integer")[0], "address") };
-  }
-
-  keyed(ch: Children): Operand {
-    const key = this.visit(req(nodes(ch, "name")[0], "key")) as IToken;
-    const v = this.visit(req(nodes(ch, "value")[0], "value")) as
-      | { mem: Extract<Operand, { kind: "mem" }> }
-      | { tuple: boolean; open: IToken; atoms: Atom[] };
-    if ("mem" in v) return { ...v.mem, tok: key, key };
-    return { kind: "value", tok: key, key, ...v };
-  }
-
-  value(ch: Children): { mem: Operand } | { tuple: boolean; open: IToken; atoms: Atom[] } {
-    const tuple = nodes(ch, "tuple")[0];
-    if (tuple) return this.visit(tuple) as { tuple: boolean; open: IToken; atoms: Atom[] };
-    const mem = nodes(ch, "memref")[0];
-    if (mem) return { mem: this.visit(mem) as Operand };
-    return this.visit(req(nodes(ch, "list")[0], "value")) as { tuple: boolean; open: IToken; atoms: Atom[] };
-  }
-
-  tuple(ch: Children): { tuple: boolean; open: IToken; atoms: Atom[] } {
-    return { tuple: true, open: req(tokens(ch, "LParen")[0], "'('"), atoms: nodes(ch, "atom").map((n) => this.visit(n) as Atom) };
-  }
-
-  list(ch: Children): { tuple: boolean; open: IToken; atoms: Atom[] } {
-    const atoms = nodes(ch, "atom").map((n) => this.visit(n) as Atom);
-    return { tuple: false, open: req(atoms[0], "value").tok, atoms };
-  }
-
-  atom(ch: Children): Atom {
-    const int = tokens(ch, "Integer")[0];
-    if (int) return { tok: int, isNumber: true };
-    return { tok: this.visit(req(nodes(ch, "name")[0], "value")) as IToken, isNumber: false };
-  }
-
-  name(ch: Children): IToken {
-    return req(tokens(ch, "Identifier")[0] ?? tokens(ch, "Mnemonic")[0], "name");
+  value(): never {
+    throw new Error("asm visitor: values are read by operand()");
   }
 }
 
 export const lineVisitor = new LineVisitor();
-
-/** True when the token is an integer literal. */
-export function isInteger(t: IToken): boolean {
-  return t.tokenType === Integer;
-}

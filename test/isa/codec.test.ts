@@ -24,7 +24,8 @@ function referenceWord(row: InstrSpec, i: Instr): Uint8Array {
   put(HEADER[2].bits, mask(i.signal));
   for (const f of row.fields) {
     const v = i.f[f.name]!;
-    const code = f.kind === "enum" ? f.values!.indexOf(v as string) : ((v as number) - (f.offset ?? 0)) / (f.scale ?? 1);
+    const code =
+      f.kind === "enum" ? f.values!.indexOf(v as string) : ((v as number) - (f.offset ?? 0)) / (f.scale ?? 1);
     put(f.bits, BigInt(code));
   }
   const out = new Uint8Array(16);
@@ -48,7 +49,22 @@ function errorOf(fn: () => unknown): InputError {
 
 const conv = instr(
   "conv",
-  { dst: 0, sbuf: "pool", src: 0x40, wgt: 0x200, c: 8, h: 34, w: 34, kh: 3, kw: 3, stride: 1, dil: 1, cout: 16, dw: 0, accum: 0 },
+  {
+    dst: 0,
+    sbuf: "pool",
+    src: 0x40,
+    wgt: 0x200,
+    c: 8,
+    h: 34,
+    w: 34,
+    kh: 3,
+    kw: 3,
+    stride: 1,
+    dil: 1,
+    cout: 16,
+    dw: 0,
+    accum: 0,
+  },
   { wait: ["pool"], signal: ["vec"] },
 );
 
@@ -64,7 +80,20 @@ describe("isa codec", () => {
 
   it("load act[0x10] <- dram[1]: buf code 0 at bit 15, sram 0x10/16 = 1 at bit 18, dram 1 at bit 34", () => {
     const w = encode(
-      instr("load", { buf: "act", sram: 16, dram: 1, c: 0, h: 0, w: 0, rstride: 0, prows: 0, pt: 0, pb: 0, pl: 0, pr: 0 }),
+      instr("load", {
+        buf: "act",
+        sram: 16,
+        dram: 1,
+        c: 0,
+        h: 0,
+        w: 0,
+        rstride: 0,
+        prows: 0,
+        pt: 0,
+        pb: 0,
+        pl: 0,
+        pr: 0,
+      }),
     );
     // bits: 0 opcode 1; 18 → byte 2 bit 2 (0x04); 34 → byte 4 bit 2 (0x04)
     expect(hex(w)).to.equal("010004000400000000000000" + "00000000");
@@ -121,18 +150,31 @@ describe("isa codec", () => {
       );
     });
     it("missing, unknown, wrong type, bad enum, bad flag, unknown op, bad queue", () => {
-      const { cout: _cout, ...noCout } = conv.f;
+      const noCout: Record<string, number | string> = { ...conv.f };
+      delete noCout["cout"];
       expect(errorOf(() => encode({ ...conv, f: noCout })).message).to.equal("conv: missing field 'cout'");
-      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, groups: 2 } })).message).to.equal("conv: unknown field 'groups'");
-      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, c: "8" } })).message).to.equal(`conv: field 'c'="8" is not a number`);
-      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, c: 1.5 } })).message).to.equal("conv: field 'c'=1.5 is not an integer");
+      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, groups: 2 } })).message).to.equal(
+        "conv: unknown field 'groups'",
+      );
+      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, c: "8" } })).message).to.equal(
+        `conv: field 'c'="8" is not a number`,
+      );
+      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, c: 1.5 } })).message).to.equal(
+        "conv: field 'c'=1.5 is not an integer",
+      );
       expect(errorOf(() => encode({ ...conv, f: { ...conv.f, sbuf: "wgt" } })).message).to.equal(
         `conv: field 'sbuf'="wgt" is not one of act, pool`,
       );
-      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, dw: 2 } })).message).to.equal("conv: field 'dw'=2 is not a flag (0 or 1)");
+      expect(errorOf(() => encode({ ...conv, f: { ...conv.f, dw: 2 } })).message).to.equal(
+        "conv: field 'dw'=2 is not a flag (0 or 1)",
+      );
       expect(errorOf(() => encode({ ...conv, op: "conv2" })).message).to.equal("unknown instruction 'conv2'");
-      expect(errorOf(() => encode({ ...conv, wait: ["dma"] })).message).to.match(/^conv: wait names unknown queue "dma"/);
-      expect(errorOf(() => encode({ ...conv, signal: ["vec", "vec"] })).message).to.equal("conv: signal names queue 'vec' twice");
+      expect(errorOf(() => encode({ ...conv, wait: ["dma"] })).message).to.match(
+        /^conv: wait names unknown queue "dma"/,
+      );
+      expect(errorOf(() => encode({ ...conv, signal: ["vec", "vec"] })).message).to.equal(
+        "conv: signal names queue 'vec' twice",
+      );
     });
     it("encodeProgram prefixes the instruction index", () => {
       expect(errorOf(() => encodeProgram([conv, { ...conv, f: { ...conv.f, cout: 5000 } }])).message).to.equal(
@@ -164,13 +206,26 @@ describe("isa codec", () => {
     });
     it("an enum code past its value list is rejected", () => {
       const p = instr("pool", {
-        dst: 0, src: 0, c: 1, h: 1, w: 1, kc: 1, kh: 1, kw: 1, dil: 1, mode: "direct", bits: "32", shift: 0,
+        dst: 0,
+        src: 0,
+        c: 1,
+        h: 1,
+        w: 1,
+        kc: 1,
+        kh: 1,
+        kw: 1,
+        dil: 1,
+        mode: "direct",
+        bits: "32",
+        shift: 0,
       });
       const w = encode(p);
       // bits field: header 15 + dst 16 + src 16 + c 12 + h 10 + w 10 + kc 12 + kh 3 + kw 3 + dil 2 + mode 1 = bit 100
       expect((w[12]! >> 4) & 3).to.equal(2);
       w[12] = w[12]! | (3 << 4);
-      expect(errorOf(() => decode(w, 2)).message).to.equal("word 2: pool: field 'bits' has code 3, which means nothing");
+      expect(errorOf(() => decode(w, 2)).message).to.equal(
+        "word 2: pool: field 'bits' has code 3, which means nothing",
+      );
     });
   });
 });

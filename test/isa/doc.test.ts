@@ -20,6 +20,8 @@ describe("isa reference (docs/isa.md)", () => {
 
   it("docs/isa.md equals the generated text", () => {
     const committed = readFileSync(new URL("../../docs/isa.md", import.meta.url), "utf8");
-    expect(committed === generated, `docs/isa.md is stale: regenerate it with \`${REGENERATE_COMMAND}\``).to.equal(true);
+    expect(committed === generated, `docs/isa.md is stale: regenerate it with \`${REGENERATE_COMMAND}\``).to.equal(
+      true,
+    );
   });
 });
