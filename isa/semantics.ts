@@ -39,7 +39,8 @@ export class PoolWidths {
   }
   /** Width of the element at `addr`: the most recent pool write covering it, else the default. */
   get(addr: number): number {
-    for (let i = this.width.length - 1; i >= 0; i--) if (addr >= this.lo[i]! && addr < this.hi[i]!) return this.width[i]!;
+    for (let i = this.width.length - 1; i >= 0; i--)
+      if (addr >= this.lo[i]! && addr < this.hi[i]!) return this.width[i]!;
     return this.defaultBytes;
   }
 }
@@ -96,7 +97,10 @@ export function bufferOf(v: string): Buffer {
 
 /** Checks that byte range [lo, hi) lies inside `mem`. */
 function check(mem: Storage, name: string, lo: number, hi: number): void {
-  if (lo < 0 || hi > mem.length) throw new MemoryFault(`${name}[0x${lo.toString(16)}..0x${hi.toString(16)}) is outside the ${mem.length}-byte ${name}`);
+  if (lo < 0 || hi > mem.length)
+    throw new MemoryFault(
+      `${name}[0x${lo.toString(16)}..0x${hi.toString(16)}) is outside the ${mem.length}-byte ${name}`,
+    );
 }
 
 /** Output size of a window of `k` taps with dilation `d` and stride `s` over `n` inputs. */
@@ -107,12 +111,20 @@ export function outSize(n: number, k: number, s: number, d: number): number {
 function load(s: MachineState, f: Fields): void {
   const buf = bufferOf(str(f, "buf"));
   const dst = s.sram[buf];
-  const sram = num(f, "sram"), dram = num(f, "dram");
-  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
-  const rstride = num(f, "rstride"), prows = num(f, "prows");
-  const pt = num(f, "pt"), pb = num(f, "pb"), pl = num(f, "pl"), pr = num(f, "pr");
+  const sram = num(f, "sram"),
+    dram = num(f, "dram");
+  const c = num(f, "c"),
+    h = num(f, "h"),
+    w = num(f, "w");
+  const rstride = num(f, "rstride"),
+    prows = num(f, "prows");
+  const pt = num(f, "pt"),
+    pb = num(f, "pb"),
+    pl = num(f, "pl"),
+    pr = num(f, "pr");
   const es = elementBytes(s, buf, sram);
-  const H = h + pt + pb, W = w + pl + pr;
+  const H = h + pt + pb,
+    W = w + pl + pr;
   if (c * h * w > 0) check(s.dram, "dram", dram, dram + (((c - 1) * prows + h - 1) * rstride + w) * es);
   check(dst, buf, sram, sram + c * H * W * es);
   for (let ci = 0; ci < c; ci++)
@@ -134,9 +146,13 @@ function load(s: MachineState, f: Fields): void {
 function store(s: MachineState, f: Fields): void {
   const buf = bufferOf(str(f, "buf"));
   const src = s.sram[buf];
-  const sram = num(f, "sram"), dram = num(f, "dram");
-  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
-  const rstride = num(f, "rstride"), prows = num(f, "prows");
+  const sram = num(f, "sram"),
+    dram = num(f, "dram");
+  const c = num(f, "c"),
+    h = num(f, "h"),
+    w = num(f, "w");
+  const rstride = num(f, "rstride"),
+    prows = num(f, "prows");
   const es = elementBytes(s, buf, sram);
   check(src, buf, sram, sram + c * h * w * es);
   if (c * h * w > 0) check(s.dram, "dram", dram, dram + (((c - 1) * prows + h - 1) * rstride + w) * es);
@@ -149,13 +165,23 @@ function store(s: MachineState, f: Fields): void {
 }
 
 function pool(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"), src = num(f, "src");
-  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
-  const kc = num(f, "kc"), kh = num(f, "kh"), kw = num(f, "kw"), dil = num(f, "dil");
-  const bits = Number(str(f, "bits")), shift = num(f, "shift");
-  const co = c - kc + 1, ho = h - dil * (kh - 1), wo = w - dil * (kw - 1);
+  const dst = num(f, "dst"),
+    src = num(f, "src");
+  const c = num(f, "c"),
+    h = num(f, "h"),
+    w = num(f, "w");
+  const kc = num(f, "kc"),
+    kh = num(f, "kh"),
+    kw = num(f, "kw"),
+    dil = num(f, "dil");
+  const bits = Number(str(f, "bits")),
+    shift = num(f, "shift");
+  const co = c - kc + 1,
+    ho = h - dil * (kh - 1),
+    wo = w - dil * (kw - 1);
   const eb = bits / 8;
-  const act = s.sram.act, out = s.sram.pool;
+  const act = s.sram.act,
+    out = s.sram.pool;
   check(act, "act", src, src + c * h * w);
   check(out, "pool", dst, dst + Math.max(0, co * ho * wo) * eb);
   s.poolWidths.set(dst, Math.max(0, co * ho * wo) * eb, eb);
@@ -182,9 +208,13 @@ function pool(s: MachineState, f: Fields): void {
 
 function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
   const sbuf = bufferOf(str(f, "sbuf"));
-  const dst = num(f, "dst"), src = num(f, "src"), wgt = num(f, "wgt");
+  const dst = num(f, "dst"),
+    src = num(f, "src"),
+    wgt = num(f, "wgt");
   const accum = num(f, "accum") === 1;
-  const inp = s.sram[sbuf], W = s.sram.wgt, acc = s.sram.acc;
+  const inp = s.sram[sbuf],
+    W = s.sram.wgt,
+    acc = s.sram.acc;
   const es = elementBytes(s, sbuf, src);
   const isInt = s.dtype === "int8";
   // A gemm is a 1x1 conv over m "pixels" with k channels, except that its input is [m][k] and output [m][n].
@@ -195,7 +225,8 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
     [c, h, w, kh, kw] = [num(f, "c"), num(f, "h"), num(f, "w"), num(f, "kh"), num(f, "kw")];
     [stride, dil, cout, dw] = [num(f, "stride"), num(f, "dil"), num(f, "cout"), num(f, "dw") === 1];
   }
-  const ho = outSize(h, kh, stride, dil), wo = outSize(w, kw, stride, dil);
+  const ho = outSize(h, kh, stride, dil),
+    wo = outSize(w, kw, stride, dil);
   const cin = dw ? 1 : c;
   const T = ho * wo;
   check(inp, sbuf, src, src + c * h * w * es);
@@ -238,16 +269,23 @@ const gemm: ExecFn = (s, f) => convLike(s, f, true);
 const parAt = (s: MachineState, par: number, i: number): number => s.sram.par[par + 4 * i]!;
 
 function requant(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"), src = num(f, "src"), par = num(f, "par");
-  const c = num(f, "c"), hw = num(f, "h") * num(f, "w");
-  const act = s.sram.act, acc = s.sram.acc;
+  const dst = num(f, "dst"),
+    src = num(f, "src"),
+    par = num(f, "par");
+  const c = num(f, "c"),
+    hw = num(f, "h") * num(f, "w");
+  const act = s.sram.act,
+    acc = s.sram.acc;
   check(acc, "acc", src, src + c * hw * 4);
   check(act, "act", dst, dst + c * hw);
   check(s.sram.par, "par", par, par + 4 * (2 + 3 * c));
-  const lo = parAt(s, par, 0), hi = parAt(s, par, 1);
+  const lo = parAt(s, par, 0),
+    hi = parAt(s, par, 1);
   const isInt = s.dtype === "int8";
   for (let ci = 0; ci < c; ci++) {
-    const bias = parAt(s, par, 2 + 3 * ci), mult = parAt(s, par, 3 + 3 * ci), shift = parAt(s, par, 4 + 3 * ci);
+    const bias = parAt(s, par, 2 + 3 * ci),
+      mult = parAt(s, par, 3 + 3 * ci),
+      shift = parAt(s, par, 4 + 3 * ci);
     for (let p = 0; p < hw; p++) {
       const v = (acc[src + (ci * hw + p) * 4]! + bias) * mult;
       act[dst + ci * hw + p] = clamp(isInt ? roundShift(v, shift) : v, lo, hi);
@@ -256,14 +294,25 @@ function requant(s: MachineState, f: Fields): void {
 }
 
 function vadd(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"), a = num(f, "a"), b = num(f, "b"), par = num(f, "par");
-  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w"), bs = num(f, "bs"), nob = num(f, "nob") === 1;
+  const dst = num(f, "dst"),
+    a = num(f, "a"),
+    b = num(f, "b"),
+    par = num(f, "par");
+  const c = num(f, "c"),
+    h = num(f, "h"),
+    w = num(f, "w"),
+    bs = num(f, "bs"),
+    nob = num(f, "nob") === 1;
   const act = s.sram.act;
   check(act, "act", a, a + c * h * w);
   check(act, "act", dst, dst + c * h * w);
   if (!nob) check(act, "act", b, b + c * h * bs * w * bs);
   check(s.sram.par, "par", par, par + 20);
-  const lo = parAt(s, par, 0), hi = parAt(s, par, 1), ma = parAt(s, par, 2), mb = parAt(s, par, 3), shift = parAt(s, par, 4);
+  const lo = parAt(s, par, 0),
+    hi = parAt(s, par, 1),
+    ma = parAt(s, par, 2),
+    mb = parAt(s, par, 3),
+    shift = parAt(s, par, 4);
   const isInt = s.dtype === "int8";
   for (let ci = 0; ci < c; ci++)
     for (let y = 0; y < h; y++)
@@ -276,16 +325,26 @@ function vadd(s: MachineState, f: Fields): void {
 }
 
 function vpool(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"), src = num(f, "src"), par = num(f, "par");
-  const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
+  const dst = num(f, "dst"),
+    src = num(f, "src"),
+    par = num(f, "par");
+  const c = num(f, "c"),
+    h = num(f, "h"),
+    w = num(f, "w");
   const isMax = str(f, "op") === "max";
-  const win = num(f, "win"), stride = num(f, "stride"), pad = num(f, "pad");
-  const ho = outSize(h + 2 * pad, win, stride, 1), wo = outSize(w + 2 * pad, win, stride, 1);
+  const win = num(f, "win"),
+    stride = num(f, "stride"),
+    pad = num(f, "pad");
+  const ho = outSize(h + 2 * pad, win, stride, 1),
+    wo = outSize(w + 2 * pad, win, stride, 1);
   const act = s.sram.act;
   check(act, "act", src, src + c * h * w);
   check(act, "act", dst, dst + c * ho * wo);
   const isInt = s.dtype === "int8";
-  let lo = 0, hi = 0, mult = 0, shift = 0;
+  let lo = 0,
+    hi = 0,
+    mult = 0,
+    shift = 0;
   if (!isMax) {
     check(s.sram.par, "par", par, par + 16);
     [lo, hi, mult, shift] = [parAt(s, par, 0), parAt(s, par, 1), parAt(s, par, 2), parAt(s, par, 3)];
@@ -311,13 +370,19 @@ function vpool(s: MachineState, f: Fields): void {
 }
 
 function gap(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"), src = num(f, "src"), par = num(f, "par");
-  const c = num(f, "c"), hw = num(f, "h") * num(f, "w");
+  const dst = num(f, "dst"),
+    src = num(f, "src"),
+    par = num(f, "par");
+  const c = num(f, "c"),
+    hw = num(f, "h") * num(f, "w");
   const act = s.sram.act;
   check(act, "act", src, src + c * hw);
   check(act, "act", dst, dst + c);
   check(s.sram.par, "par", par, par + 16);
-  const lo = parAt(s, par, 0), hi = parAt(s, par, 1), mult = parAt(s, par, 2), shift = parAt(s, par, 3);
+  const lo = parAt(s, par, 0),
+    hi = parAt(s, par, 1),
+    mult = parAt(s, par, 2),
+    shift = parAt(s, par, 3);
   const isInt = s.dtype === "int8";
   for (let ci = 0; ci < c; ci++) {
     let sum = 0;
@@ -351,7 +416,12 @@ export function execute(s: MachineState, instr: Instr): void {
 }
 
 /** A fresh machine state with zeroed memories of the given byte sizes. */
-export function createState(dtype: Dtype, dramBytes: number, sramBytes: Readonly<Record<Buffer, number>>, poolDefaultBytes: number): MachineState {
+export function createState(
+  dtype: Dtype,
+  dramBytes: number,
+  sramBytes: Readonly<Record<Buffer, number>>,
+  poolDefaultBytes: number,
+): MachineState {
   const make = (n: number): Storage => (dtype === "int8" ? new Int32Array(n) : new Float32Array(n));
   const sram = {} as Record<Buffer, Storage>;
   for (const b of BUFFERS) sram[b] = make(sramBytes[b]);

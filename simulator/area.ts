@@ -15,7 +15,8 @@ export function areaMm2(hw: HwConfig): Record<string, number> & { total: number 
     const a = hw.area[u] ?? hw.area[`area.${u}`];
     if (!a) throw new InputError(`hardware config ${hw.id}: area table has no entry for unit '${u}'`);
     const k = TO_MM2[a.unit];
-    if (k === undefined) throw new InputError(`hardware config ${hw.id}: area.${u} has unit '${a.unit}' (expected um^2 or mm^2)`);
+    if (k === undefined)
+      throw new InputError(`hardware config ${hw.id}: area.${u} has unit '${a.unit}' (expected um^2 or mm^2)`);
     const v = a.value * k * instancesOf(hw, u);
     out[u] = v;
     total += v;

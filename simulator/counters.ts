@@ -87,7 +87,8 @@ export function collectCounters(a: StaticAnalysis, s: Schedule, layers: readonly
     const ready = Math.max(prevEnd[q]!, dispatchCycle(i, hw.issueCycles));
     const wait = s.start[i]! - ready;
     if (wait > 0 && q !== CTL) {
-      let blame = -1, latest = -Infinity;
+      let blame = -1,
+        latest = -Infinity;
       for (let p = 0; p < NQ; p++)
         if (a.waitMask[i]! & (1 << p)) {
           const e = producerEnd[i * NQ + p]!;
@@ -101,7 +102,8 @@ export function collectCounters(a: StaticAnalysis, s: Schedule, layers: readonly
   }
   const work = sumRows(a, 0, a.n);
   const layerCounters = layers.map((info): LayerCounters => {
-    let first = Infinity, last = -Infinity;
+    let first = Infinity,
+      last = -Infinity;
     for (let i = info.begin; i < info.end; i++) {
       if (a.queue[i] === CTL) continue;
       first = Math.min(first, s.start[i]!);
@@ -109,9 +111,24 @@ export function collectCounters(a: StaticAnalysis, s: Schedule, layers: readonly
     }
     if (first === Infinity) [first, last] = [0, 0];
     const w = sumRows(a, info.begin, info.end);
-    return { info, firstStart: first, lastEnd: last, cycles: last - first, boundCycles: boundCycles(w, hw), work: w, busy: unitBusy(a, s, info.begin, info.end) };
+    return {
+      info,
+      firstStart: first,
+      lastEnd: last,
+      cycles: last - first,
+      boundCycles: boundCycles(w, hw),
+      work: w,
+      busy: unitBusy(a, s, info.begin, info.end),
+    };
   });
-  return { cycles: s.cycles, work, busy: unitBusy(a, s, 0, a.n), queues, layers: layerCounters, boundCycles: boundCycles(work, hw) };
+  return {
+    cycles: s.cycles,
+    work,
+    busy: unitBusy(a, s, 0, a.n),
+    queues,
+    layers: layerCounters,
+    boundCycles: boundCycles(work, hw),
+  };
 }
 
 /** End cycle of the instruction that gave each waited token (FIFO pairing per channel), NaN if none. */

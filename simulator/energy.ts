@@ -4,7 +4,14 @@
 //   pJ = uW x cycles / clock_MHz   (1 uW for 1 us = 1 pJ).
 // A counter or leaking unit without a price is an error that names it.
 
-import { ACTION_COUNTER_NAMES, componentOf, ENERGY_COMPONENTS, LEAKING_UNITS, type ActionCounter, type EnergyComponent } from "../isa/counters.js";
+import {
+  ACTION_COUNTER_NAMES,
+  componentOf,
+  ENERGY_COMPONENTS,
+  LEAKING_UNITS,
+  type ActionCounter,
+  type EnergyComponent,
+} from "../isa/counters.js";
 import { InputError } from "../isa/errors.js";
 import type { HwConfig, Sourced } from "../isa/hw/types.js";
 
@@ -45,7 +52,11 @@ export function leakagePowerUw(hw: HwConfig): number {
   return uw;
 }
 
-export function energy(counters: Readonly<Record<ActionCounter, number>>, cycles: number, hw: HwConfig): EnergyBreakdown {
+export function energy(
+  counters: Readonly<Record<ActionCounter, number>>,
+  cycles: number,
+  hw: HwConfig,
+): EnergyBreakdown {
   const out = Object.fromEntries([...ENERGY_COMPONENTS, "total"].map((k) => [k, 0])) as EnergyBreakdown;
   for (const c of ACTION_COUNTER_NAMES) {
     const n = counters[c];

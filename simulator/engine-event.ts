@@ -5,9 +5,16 @@ import type { Instr } from "../isa/types.js";
 import { deadlock, dispatchCycle, NQ, queueLists, type Schedule, tooLong } from "./schedule.js";
 import { CTL, type StaticAnalysis } from "./work.js";
 
-export function runEventEngine(instrs: readonly Instr[], a: StaticAnalysis, issueCycles: number, maxCycles: number): Schedule {
+export function runEventEngine(
+  instrs: readonly Instr[],
+  a: StaticAnalysis,
+  issueCycles: number,
+  maxCycles: number,
+): Schedule {
   const n = a.n;
-  const start = new Float64Array(n).fill(NaN), end = new Float64Array(n).fill(NaN), portStart = new Float64Array(n).fill(NaN);
+  const start = new Float64Array(n).fill(NaN),
+    end = new Float64Array(n).fill(NaN),
+    portStart = new Float64Array(n).fill(NaN);
   const lists = queueLists(a);
   const nq = CTL + 1;
   const head = new Int32Array(nq);
@@ -33,7 +40,10 @@ export function runEventEngine(instrs: readonly Instr[], a: StaticAnalysis, issu
         }
     }
   }
-  let portFree = 0, maxEnd = 0, remaining = n, t = 0;
+  let portFree = 0,
+    maxEnd = 0,
+    remaining = n,
+    t = 0;
   const order = new Int32Array(nq);
 
   const canStart = (i: number, q: number): boolean => {

@@ -6,17 +6,33 @@ import type { Instr } from "../isa/types.js";
 import { deadlock, dispatchCycle, NQ, queueLists, type Schedule, tooLong } from "./schedule.js";
 import { CTL, type StaticAnalysis } from "./work.js";
 
-const IDLE = 0, COMPUTE = 1, WAIT_PORT = 2, TRANSFER = 3, LATENCY = 4;
+const IDLE = 0,
+  COMPUTE = 1,
+  WAIT_PORT = 2,
+  TRANSFER = 3,
+  LATENCY = 4;
 
-export function runSteppedEngine(instrs: readonly Instr[], a: StaticAnalysis, issueCycles: number, maxCycles: number): Schedule {
+export function runSteppedEngine(
+  instrs: readonly Instr[],
+  a: StaticAnalysis,
+  issueCycles: number,
+  maxCycles: number,
+): Schedule {
   const n = a.n;
-  const start = new Float64Array(n).fill(NaN), end = new Float64Array(n).fill(NaN), portStart = new Float64Array(n).fill(NaN);
+  const start = new Float64Array(n).fill(NaN),
+    end = new Float64Array(n).fill(NaN),
+    portStart = new Float64Array(n).fill(NaN);
   const lists = queueLists(a);
   const head = new Int32Array(CTL + 1);
   const tokens = new Int32Array(NQ * NQ); // channel p->q at p*NQ + q
-  const phase = new Uint8Array(NQ), rem = new Float64Array(NQ), current = new Int32Array(NQ).fill(-1);
+  const phase = new Uint8Array(NQ),
+    rem = new Float64Array(NQ),
+    current = new Int32Array(NQ).fill(-1);
   const portFifo: number[] = [];
-  let portOwner = -1, done = 0, t = 0, lastEnd = 0;
+  let portOwner = -1,
+    done = 0,
+    t = 0,
+    lastEnd = 0;
 
   const finish = (q: number) => {
     const i = current[q]!;
@@ -43,7 +59,8 @@ export function runSteppedEngine(instrs: readonly Instr[], a: StaticAnalysis, is
     const cands: number[] = [];
     for (let q = 0; q <= CTL; q++) if (head[q]! < lists[q]!.length) cands.push(lists[q]![head[q]!]!);
     cands.sort((x, y) => x - y);
-    let startedAny = false, allDispatched = true;
+    let startedAny = false,
+      allDispatched = true;
     for (const i of cands) {
       const q = a.queue[i]!;
       if (dispatchCycle(i, issueCycles) > t) {
@@ -53,7 +70,8 @@ export function runSteppedEngine(instrs: readonly Instr[], a: StaticAnalysis, is
       if (q === CTL) {
         // Halt: every earlier instruction must have ended.
         let ok = true;
-        for (let k = 0; k < NQ; k++) if (current[k]! >= 0 || (head[k]! < lists[k]!.length && lists[k]![head[k]!]! < i)) ok = false;
+        for (let k = 0; k < NQ; k++)
+          if (current[k]! >= 0 || (head[k]! < lists[k]!.length && lists[k]![head[k]!]! < i)) ok = false;
         if (!ok) continue;
         start[i] = end[i] = t;
         head[CTL]!++;
@@ -91,7 +109,9 @@ export function runSteppedEngine(instrs: readonly Instr[], a: StaticAnalysis, is
     let active = portOwner >= 0;
     for (let q = 0; q < NQ; q++) if (phase[q] !== IDLE) active = true;
     if (!active && !startedAny && allDispatched) {
-      const heads = Array.from({ length: CTL + 1 }, (_, q) => (head[q]! < lists[q]!.length ? lists[q]![head[q]!]! : -1));
+      const heads = Array.from({ length: CTL + 1 }, (_, q) =>
+        head[q]! < lists[q]!.length ? lists[q]![head[q]!]! : -1,
+      );
       throw deadlock(instrs, a, { start, end }, heads, t);
     }
     // 4. The cycle passes.

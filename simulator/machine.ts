@@ -39,7 +39,9 @@ export function quantizeInput(x: number, scale: number): number {
 export function writeInput(st: MachineState, t: TensorPlacement, batch: number, x: Float32Array): void {
   const per = imageElements(t);
   if (x.length !== per * batch)
-    throw new InputError(`input has ${x.length} values; the program expects ${batch} x [${t.shape.join(", ")}] = ${per * batch}`);
+    throw new InputError(
+      `input has ${x.length} values; the program expects ${batch} x [${t.shape.join(", ")}] = ${per * batch}`,
+    );
   const isInt = st.dtype === "int8";
   for (let b = 0; b < batch; b++)
     for (let k = 0; k < per; k++) {
@@ -49,7 +51,11 @@ export function writeInput(st: MachineState, t: TensorPlacement, batch: number, 
 }
 
 /** Reads a batch-first output from DRAM as real values (dequantised in int8 programs). */
-export function readOutput(st: MachineState, t: TensorPlacement, batch: number): { real: Float32Array; codes: Int32Array | null } {
+export function readOutput(
+  st: MachineState,
+  t: TensorPlacement,
+  batch: number,
+): { real: Float32Array; codes: Int32Array | null } {
   const per = imageElements(t);
   const real = new Float32Array(per * batch);
   const codes = st.dtype === "int8" ? new Int32Array(per * batch) : null;

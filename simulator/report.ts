@@ -70,7 +70,8 @@ export interface Report {
   layers: LayerReport[];
 }
 
-export const adds = (w: WorkTotals): number => w["mac.add32"] + w["pool.add8"] + w["pool.add16"] + w["pool.add32"] + w["vec.add32"];
+export const adds = (w: WorkTotals): number =>
+  w["mac.add32"] + w["pool.add8"] + w["pool.add16"] + w["pool.add32"] + w["vec.add32"];
 export const mults = (w: WorkTotals): number => w["mac.mult8"] + w["mac.mult16"] + w["vec.mult32"];
 
 const round = (x: number, d = 6): number => (Number.isFinite(x) ? Number(x.toPrecision(d + 6)) : 0);
@@ -80,12 +81,17 @@ export function buildReport(program: Program, result: SimResult, hw: HwConfig): 
   const c = result.counters;
   const cycles = c.cycles;
   const frac = (x: number) => (cycles > 0 ? x / cycles : 0);
-  const utilization = { mac: frac(c.busy.mac), sumpool: frac(c.busy.sumpool), vector: frac(c.busy.vector), dma: frac(c.busy.dma) };
+  const utilization = {
+    mac: frac(c.busy.mac),
+    sumpool: frac(c.busy.sumpool),
+    vector: frac(c.busy.vector),
+    dma: frac(c.busy.dma),
+  };
   const paper = { macs: 0, adds: 0, mults: 0, params: 0 };
   for (const l of m.layers) for (const k of ["macs", "adds", "mults", "params"] as const) paper[k] += l.paper[k];
   const counters = Object.fromEntries(ACTION_COUNTER_NAMES.map((k) => [k, c.work[k]])) as Record<ActionCounter, number>;
   const stalls: Report["stalls"] = {};
-  for (const [q, s] of Object.entries(c.queues) as [string, QueueStats][])
+  for (const [q, s] of Object.entries<QueueStats>(c.queues))
     stalls[q] = { busy: s.busy, instructions: s.instructions, token_wait: s.tokenStall, dram_wait: s.dramStall };
   const layers = c.layers.map((l, i): LayerReport => {
     const e = result.layerEnergy[i]!.energy;

@@ -48,7 +48,8 @@ export function queueLists(a: StaticAnalysis): Int32Array[] {
 
 /** The 1-based position of the channel's last token given/taken, for the deadlock report. */
 function tokenCounts(a: StaticAnalysis, s: { start: Float64Array; end: Float64Array }, t: number) {
-  const given = new Int32Array(NQ * NQ), taken = new Int32Array(NQ * NQ);
+  const given = new Int32Array(NQ * NQ),
+    taken = new Int32Array(NQ * NQ);
   for (let i = 0; i < a.n; i++) {
     const q = a.queue[i]!;
     if (q === CTL) continue;

@@ -5,7 +5,6 @@ import { InputError } from "../isa/errors.js";
 import type { HwConfig } from "../isa/hw/types.js";
 import type { Program } from "../isa/program.js";
 import { execute, type MachineState } from "../isa/semantics.js";
-import type { ActionCounter } from "../isa/counters.js";
 import { collectCounters, type Counters } from "./counters.js";
 import { runEventEngine } from "./engine-event.js";
 import { runSteppedEngine } from "./engine-stepped.js";
@@ -54,14 +53,17 @@ export const DEFAULT_MAX_CYCLES = 1e12;
 export function simulate(program: Program, hw: HwConfig, opts: SimOptions = {}): SimResult {
   const m = program.manifest;
   if (m.hw.hash !== hw.hash)
-    throw new InputError(`program was compiled for hardware ${m.hw.id} (hash ${m.hw.hash}) but the simulator is configured as ${hw.id} (hash ${hw.hash})`);
+    throw new InputError(
+      `program was compiled for hardware ${m.hw.id} (hash ${m.hw.hash}) but the simulator is configured as ${hw.id} (hash ${hw.hash})`,
+    );
   const maxCycles = opts.maxCycles ?? DEFAULT_MAX_CYCLES;
   const t0 = performance.now();
   const analysis = analyse(program.instructions, hw);
   const run = opts.engine === "stepped" ? runSteppedEngine : runEventEngine;
   const schedule = run(program.instructions, analysis, hw.issueCycles, maxCycles);
   const t1 = performance.now();
-  let output: Float32Array | null = null, outputCodes: Int32Array | null = null;
+  let output: Float32Array | null = null,
+    outputCodes: Int32Array | null = null;
   if (!opts.timingOnly) {
     const st = createMachine(program, hw);
     const input = m.inputs[0];
@@ -72,16 +74,30 @@ export function simulate(program: Program, hw: HwConfig, opts: SimOptions = {}):
   }
   const t2 = performance.now();
   const counters = collectCounters(analysis, schedule, m.layers, hw);
-  const e = energy(counters.work as Record<ActionCounter, number>, schedule.cycles, hw);
-  const layerEnergy = counters.layers.map((l) => ({ name: l.info.name, energy: energy(l.work as Record<ActionCounter, number>, l.cycles, hw) }));
+  const e = energy(counters.work, schedule.cycles, hw);
+  const layerEnergy = counters.layers.map((l) => ({ name: l.info.name, energy: energy(l.work, l.cycles, hw) }));
   return {
-    program, hw, analysis, schedule, counters, energy: e, layerEnergy, output, outputCodes,
-    timingOnly: Boolean(opts.timingOnly), wallMs: { timing: t1 - t0, functional: t2 - t1 },
+    program,
+    hw,
+    analysis,
+    schedule,
+    counters,
+    energy: e,
+    layerEnergy,
+    output,
+    outputCodes,
+    timingOnly: Boolean(opts.timingOnly),
+    wallMs: { timing: t1 - t0, functional: t2 - t1 },
   };
 }
 
 /** Executes every instruction in the order it started (ties: program order): a valid order when tokens are right. */
-export function runFunctional(program: Program, st: MachineState, s: Schedule, onProgress?: (done: number, total: number) => void): void {
+export function runFunctional(
+  program: Program,
+  st: MachineState,
+  s: Schedule,
+  onProgress?: (done: number, total: number) => void,
+): void {
   const n = program.instructions.length;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;

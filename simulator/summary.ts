@@ -13,16 +13,26 @@ const fmt = (x: number): string => {
   return Number.isInteger(x) ? String(x) : x.toFixed(2);
 };
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-const joules = (pj: number): string => (pj >= 1e6 ? `${(pj / 1e6).toFixed(3)} uJ` : pj >= 1e3 ? `${(pj / 1e3).toFixed(3)} nJ` : `${pj.toFixed(2)} pJ`);
+const joules = (pj: number): string =>
+  pj >= 1e6 ? `${(pj / 1e6).toFixed(3)} uJ` : pj >= 1e3 ? `${(pj / 1e3).toFixed(3)} nJ` : `${pj.toFixed(2)} pJ`;
 
 export function summaryText(r: Report, opts: { color: boolean; topLayers?: number }): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const t = r.totals;
   const lines: string[] = [];
-  lines.push(c.bold(`${r.model}  ${r.mode} ${r.dtype}  on ${r.hw.id}`) + c.dim(`  (${r.engine} engine${r.timing_only ? ", timing only" : ""})`));
-  lines.push(`  cycles      ${c.cyan(fmt(t.cycles))}  (${(t.seconds * 1e3).toFixed(3)} ms at ${r.hw.clock_mhz} MHz; bound ${fmt(t.bound_cycles)}, ${pct(t.bound_cycles / Math.max(1, t.cycles))} of it)`);
-  lines.push(`  utilisation mac ${pct(t.utilization.mac)}  sum-pool ${pct(t.utilization.sumpool)}  vector ${pct(t.utilization.vector)}  dma ${pct(t.utilization.dma)}`);
-  lines.push(`  work        ${fmt(t.macs)} MACs, ${fmt(t.spu_adds)} sum-pool adds, ${fmt(t.adds)} adds in all, ${fmt(t.mults)} mults, ${fmt(t.dram_bytes)}B DRAM`);
+  lines.push(
+    c.bold(`${r.model}  ${r.mode} ${r.dtype}  on ${r.hw.id}`) +
+      c.dim(`  (${r.engine} engine${r.timing_only ? ", timing only" : ""})`),
+  );
+  lines.push(
+    `  cycles      ${c.cyan(fmt(t.cycles))}  (${(t.seconds * 1e3).toFixed(3)} ms at ${r.hw.clock_mhz} MHz; bound ${fmt(t.bound_cycles)}, ${pct(t.bound_cycles / Math.max(1, t.cycles))} of it)`,
+  );
+  lines.push(
+    `  utilisation mac ${pct(t.utilization.mac)}  sum-pool ${pct(t.utilization.sumpool)}  vector ${pct(t.utilization.vector)}  dma ${pct(t.utilization.dma)}`,
+  );
+  lines.push(
+    `  work        ${fmt(t.macs)} MACs, ${fmt(t.spu_adds)} sum-pool adds, ${fmt(t.adds)} adds in all, ${fmt(t.mults)} mults, ${fmt(t.dram_bytes)}B DRAM`,
+  );
   const e = t.energy_pj;
   lines.push(`  energy      ${c.yellow(joules(e.total))}`);
   for (const k of ENERGY_COMPONENTS) {
@@ -34,7 +44,9 @@ export function summaryText(r: Report, opts: { color: boolean; topLayers?: numbe
   if (top.length > 0) {
     lines.push(c.bold("  top layers by cycles"));
     for (const l of top)
-      lines.push(`    ${l.name.padEnd(24)} ${l.kind.padEnd(8)} ${fmt(l.cycles).padStart(9)} cyc  bound ${fmt(l.bound_cycles).padStart(9)}  ${fmt(l.macs).padStart(9)} MACs  ${fmt(l.spu_adds).padStart(9)} pool adds  ${joules(l.energy_pj).padStart(11)}`);
+      lines.push(
+        `    ${l.name.padEnd(24)} ${l.kind.padEnd(8)} ${fmt(l.cycles).padStart(9)} cyc  bound ${fmt(l.bound_cycles).padStart(9)}  ${fmt(l.macs).padStart(9)} MACs  ${fmt(l.spu_adds).padStart(9)} pool adds  ${joules(l.energy_pj).padStart(11)}`,
+      );
   }
   return `${lines.join("\n")}\n`;
 }

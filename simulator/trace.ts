@@ -17,25 +17,68 @@ export interface TraceEvent {
   args?: Record<string, unknown>;
 }
 
-const TRACK_NAMES = [...QUEUES.map((q) => ({ ld: "DMA load", st: "DMA store", pool: "sum-pool unit", mac: "MAC array", vec: "vector unit" })[q]), "control", "DRAM port"];
+const TRACK_NAMES = [
+  ...QUEUES.map(
+    (q) => ({ ld: "DMA load", st: "DMA store", pool: "sum-pool unit", mac: "MAC array", vec: "vector unit" })[q],
+  ),
+  "control",
+  "DRAM port",
+];
 
-export function chromeTrace(r: SimResult): { traceEvents: TraceEvent[]; displayTimeUnit: "ns"; otherData: Record<string, unknown> } {
+export function chromeTrace(r: SimResult): {
+  traceEvents: TraceEvent[];
+  displayTimeUnit: "ns";
+  otherData: Record<string, unknown>;
+} {
   const us = (cycles: number) => cycles / r.hw.clock_mhz;
-  const ev: TraceEvent[] = [{ name: "process_name", ph: "M", pid: 1, tid: 0, args: { name: `sumac ${r.program.manifest.model} on ${r.hw.id}` } }];
+  const ev: TraceEvent[] = [
+    {
+      name: "process_name",
+      ph: "M",
+      pid: 1,
+      tid: 0,
+      args: { name: `sumac ${r.program.manifest.model} on ${r.hw.id}` },
+    },
+  ];
   TRACK_NAMES.forEach((name, tid) => {
     ev.push({ name: "thread_name", ph: "M", pid: 1, tid, args: { name } });
     ev.push({ name: "thread_sort_index", ph: "M", pid: 1, tid, args: { sort_index: tid } });
   });
   const layerOf = new Array<string>(r.analysis.n).fill("");
-  for (const l of r.program.manifest.layers) for (let i = l.begin; i < l.end && i < layerOf.length; i++) layerOf[i] = l.name;
+  for (const l of r.program.manifest.layers)
+    for (let i = l.begin; i < l.end && i < layerOf.length; i++) layerOf[i] = l.name;
   const port = TRACK_NAMES.length - 1;
   for (let i = 0; i < r.analysis.n; i++) {
     const q = r.analysis.queue[i]!;
-    const s = r.schedule.start[i]!, e = r.schedule.end[i]!;
+    const s = r.schedule.start[i]!,
+      e = r.schedule.end[i]!;
     const op = r.program.instructions[i]!.op;
-    ev.push({ name: op, cat: layerOf[i] || "program", ph: "X", pid: 1, tid: q === CTL ? CTL : q, ts: us(s), dur: us(e - s), args: { instr: i, layer: layerOf[i], start_cycle: s, end_cycle: e } });
+    ev.push({
+      name: op,
+      cat: layerOf[i] || "program",
+      ph: "X",
+      pid: 1,
+      tid: q === CTL ? CTL : q,
+      ts: us(s),
+      dur: us(e - s),
+      args: { instr: i, layer: layerOf[i], start_cycle: s, end_cycle: e },
+    });
     const pc = r.analysis.portCycles[i]!;
-    if (pc > 0) ev.push({ name: op, cat: "dram", ph: "X", pid: 1, tid: port, ts: us(r.schedule.portStart[i]!), dur: us(pc), args: { instr: i } });
+    if (pc > 0)
+      ev.push({
+        name: op,
+        cat: "dram",
+        ph: "X",
+        pid: 1,
+        tid: port,
+        ts: us(r.schedule.portStart[i]!),
+        dur: us(pc),
+        args: { instr: i },
+      });
   }
-  return { traceEvents: ev, displayTimeUnit: "ns", otherData: { hw: r.hw.id, cycles: r.schedule.cycles, clock_mhz: r.hw.clock_mhz } };
+  return {
+    traceEvents: ev,
+    displayTimeUnit: "ns",
+    otherData: { hw: r.hw.id, cycles: r.schedule.cycles, clock_mhz: r.hw.clock_mhz },
+  };
 }

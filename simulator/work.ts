@@ -111,10 +111,13 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       const buf = bufferOf(str(f, "buf"));
       const sram = num(f, "sram");
       const es = buf === "pool" ? widths.get(sram) : ELEMENT_BYTES[buf];
-      const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
+      const c = num(f, "c"),
+        h = num(f, "h"),
+        w = num(f, "w");
       const bytes = c * h * w * es;
       if (ins.op === "load") {
-        const H = h + num(f, "pt") + num(f, "pb"), W = w + num(f, "pl") + num(f, "pr");
+        const H = h + num(f, "pt") + num(f, "pb"),
+          W = w + num(f, "pl") + num(f, "pr");
         add("dram.read", bytes);
         add(sramKey(buf, "write"), c * H * W * es);
       } else {
@@ -130,8 +133,13 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
     case "pool": {
       const bits = Number(str(f, "bits"));
       const shape = {
-        c: num(f, "c"), h: num(f, "h"), w: num(f, "w"),
-        kc: num(f, "kc"), kh: num(f, "kh"), kw: num(f, "kw"), dil: num(f, "dil"),
+        c: num(f, "c"),
+        h: num(f, "h"),
+        w: num(f, "w"),
+        kc: num(f, "kc"),
+        kh: num(f, "kh"),
+        kw: num(f, "kw"),
+        dil: num(f, "dil"),
         separable: str(f, "mode") === "separable",
       };
       const { outputs } = poolOutputs(shape);
@@ -152,8 +160,13 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       if (ins.op === "gemm") {
         [T, K, N, dw] = [num(f, "m"), num(f, "k"), num(f, "n"), false];
       } else {
-        const c = num(f, "c"), h = num(f, "h"), w = num(f, "w"), kh = num(f, "kh"), kw = num(f, "kw");
-        const stride = num(f, "stride"), dil = num(f, "dil");
+        const c = num(f, "c"),
+          h = num(f, "h"),
+          w = num(f, "w"),
+          kh = num(f, "kh"),
+          kw = num(f, "kw");
+        const stride = num(f, "stride"),
+          dil = num(f, "dil");
         dw = num(f, "dw") === 1;
         T = outSize(h, kh, stride, dil) * outSize(w, kw, stride, dil);
         K = (dw ? 1 : c) * kh * kw;
@@ -180,7 +193,8 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       return Q("mac");
     }
     case "vop.requant": {
-      const c = num(f, "c"), E = c * num(f, "h") * num(f, "w");
+      const c = num(f, "c"),
+        E = c * num(f, "h") * num(f, "w");
       add("vec.add32", E);
       add("vec.mult32", E);
       add("vec.shift32", E);
@@ -205,9 +219,14 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       return Q("vec");
     }
     case "vop.pool": {
-      const c = num(f, "c"), h = num(f, "h"), w = num(f, "w");
-      const win = num(f, "win"), stride = num(f, "stride"), pad = num(f, "pad");
-      const ho = outSize(h + 2 * pad, win, stride, 1), wo = outSize(w + 2 * pad, win, stride, 1);
+      const c = num(f, "c"),
+        h = num(f, "h"),
+        w = num(f, "w");
+      const win = num(f, "win"),
+        stride = num(f, "stride"),
+        pad = num(f, "pad");
+      const ho = outSize(h + 2 * pad, win, stride, 1),
+        wo = outSize(w + 2 * pad, win, stride, 1);
       const taps = c * inBounds(ho, h, win, stride, pad) * inBounds(wo, w, win, stride, pad);
       const O = c * ho * wo;
       if (str(f, "op") === "max") add("vec.cmp8", taps - O);
@@ -224,7 +243,8 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       return Q("vec");
     }
     case "vop.gap": {
-      const c = num(f, "c"), hw2 = num(f, "h") * num(f, "w");
+      const c = num(f, "c"),
+        hw2 = num(f, "h") * num(f, "w");
       add("vec.add32", c * (hw2 - 1));
       add("vec.mult32", c);
       add("vec.shift32", c);
@@ -253,7 +273,8 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
 function inBounds(outs: number, n: number, win: number, stride: number, pad: number): number {
   let t = 0;
   for (let o = 0; o < outs; o++) {
-    const lo = Math.max(0, o * stride - pad), hi = Math.min(n, o * stride - pad + win);
+    const lo = Math.max(0, o * stride - pad),
+      hi = Math.min(n, o * stride - pad + win);
     if (hi > lo) t += hi - lo;
   }
   return t;

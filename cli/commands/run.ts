@@ -7,17 +7,25 @@ import type { SumacCommand } from "../command.js";
 import { hwOptions, resolveHwFromArgs } from "../hw-options.js";
 import { compileOptionsFromArgs, loadGraphFromArgs, modelOptions } from "../model-options.js";
 import { readTensorFile } from "../tensor-file.js";
-import { simOutputOptions, simulateAndReport } from "./simulate.js";
+import { checkSimFlags, simOutputOptions, simulateAndReport } from "./simulate.js";
 
 export const runCommand: SumacCommand = {
   command: "run <model>",
   describe: "compile a model for a machine and simulate it: output, cycles, utilisation, energy",
-  builder: (y) => simOutputOptions(modelOptions(hwOptions(y.positional("model", { type: "string", describe: "zoo name (resnet56:struct-a), .net or .onnx file" })))),
+  builder: (y) =>
+    simOutputOptions(
+      modelOptions(
+        hwOptions(
+          y.positional("model", { type: "string", describe: "zoo name (resnet56:struct-a), .net or .onnx file" }),
+        ),
+      ),
+    ),
   examples: [
     ["sumac run resnet20:struct-a --hw tiny --input x.f32 --output y.f32", "compile and simulate on an input"],
     ["sumac run resnet50 --timing-only --json report.json --csv layers.csv", "cycles and energy of a whole ResNet-50"],
   ],
   handler: (args, ctx) => {
+    checkSimFlags(args);
     const hw = resolveHwFromArgs(args, ctx.io);
     const graph = loadGraphFromArgs(args, ctx.io);
     const opts = compileOptionsFromArgs(args, ctx.io);
@@ -36,7 +44,10 @@ export const runCommand: SumacCommand = {
     try {
       return simulateAndReport(program, hw, args, ctx, input);
     } catch (e) {
-      if (e instanceof SimulationError) throw new Error(`the compiled program failed in the simulator: ${e.message}\n${e.details.join("\n")}`);
+      if (e instanceof SimulationError)
+        throw new Error(`the compiled program failed in the simulator: ${e.message}\n${e.details.join("\n")}`, {
+          cause: e,
+        });
       throw e;
     }
   },

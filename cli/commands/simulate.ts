@@ -26,13 +26,24 @@ import { readTensorFile, writeTensorFile } from "../tensor-file.js";
 /** Flags shared by `simulate` and `run`. */
 export function simOutputOptions(y: Argv): Argv {
   return y
-    .option("input", { type: "string", describe: "input tensor, .f32 (raw little-endian float32, batch first) or .npy; default: seeded synthetic N(0,1)" })
+    .option("input", {
+      type: "string",
+      describe: "input tensor, .f32 (raw little-endian float32, batch first) or .npy; default: seeded synthetic N(0,1)",
+    })
     .option("output", { type: "string", describe: "write the output tensor (.f32 or .npy)" })
     .option("json", { type: "string", describe: 'write report.json ("-" = stdout)' })
     .option("csv", { type: "string", describe: "write the per-layer table (layers.csv)" })
     .option("trace", { type: "string", describe: "write a Chrome/Perfetto trace (one track per unit)" })
-    .option("timing-only", { type: "boolean", default: false, describe: "cycles, counters and energy without computing tensors" })
-    .option("engine", { choices: ["event", "stepped"] as const, default: "event", describe: "event-driven (fast) or cycle-stepped (verification)" })
+    .option("timing-only", {
+      type: "boolean",
+      default: false,
+      describe: "cycles, counters and energy without computing tensors",
+    })
+    .option("engine", {
+      choices: ["event", "stepped"] as const,
+      default: "event",
+      describe: "event-driven (fast) or cycle-stepped (verification)",
+    })
     .option("max-cycles", { type: "number", describe: "stop with an error after this many cycles" });
 }
 
@@ -46,19 +57,39 @@ export function inputFromArgs(args: Record<string, unknown>, program: Program, i
   const path = args["input"];
   if (typeof path === "string" && path !== "") return readTensorFile(path, n, what, io);
   const x = new Float32Array(n);
-  fillNormal(rngFromString(`${String(args["seed"] ?? "sumac")}-input`), x);
+  fillNormal(rngFromString(`${typeof args["seed"] === "string" ? args["seed"] : "sumac"}-input`), x);
   return x;
 }
 
+/** Flag combinations that cannot work, checked before any compile work. */
+export function checkSimFlags(args: Record<string, unknown>): void {
+  if (args["timing-only"] && args["output"])
+    throw new InputError("--output needs the functional run: drop --timing-only");
+}
+
 /** Runs the simulation with the shared flags and writes every requested output. Returns the exit code. */
-export function simulateAndReport(program: Program, hw: HwConfig, args: Record<string, unknown>, ctx: Context, input?: Float32Array): number {
+export function simulateAndReport(
+  program: Program,
+  hw: HwConfig,
+  args: Record<string, unknown>,
+  ctx: Context,
+  input?: Float32Array,
+): number {
   const { io } = ctx;
   const timingOnly = Boolean(args["timing-only"] ?? args["timingOnly"]);
-  if (timingOnly && args["output"]) throw new InputError("--output needs the functional run: drop --timing-only");
+  checkSimFlags(args);
   const maxCycles = args["max-cycles"] === undefined ? undefined : Number(args["max-cycles"]);
-  if (maxCycles !== undefined && !(maxCycles > 0)) throw new InputError(`--max-cycles ${String(args["max-cycles"])}: expected a positive number`);
+  if (maxCycles !== undefined && !(maxCycles > 0))
+    throw new InputError(`--max-cycles ${String(args["max-cycles"])}: expected a positive number`);
   const x = timingOnly ? undefined : (input ?? inputFromArgs(args, program, io));
-  const bar = io.isTTY && !timingOnly && program.instructions.length > 2000 ? new SingleBar({ format: "simulating [{bar}] {percentage}% | {value}/{total} instructions", stream: process.stderr, clearOnComplete: true }) : null;
+  const bar =
+    io.isTTY && !timingOnly && program.instructions.length > 2000
+      ? new SingleBar({
+          format: "simulating [{bar}] {percentage}% | {value}/{total} instructions",
+          stream: process.stderr,
+          clearOnComplete: true,
+        })
+      : null;
   let result: SimResult;
   try {
     bar?.start(program.instructions.length, 0);
@@ -80,7 +111,8 @@ export function simulateAndReport(program: Program, hw: HwConfig, args: Record<s
     else io.writeFile(json, text);
   }
   if (typeof args["csv"] === "string" && args["csv"]) io.writeFile(args["csv"], layersCsv(report));
-  if (typeof args["trace"] === "string" && args["trace"]) io.writeFile(args["trace"], JSON.stringify(chromeTrace(result)));
+  if (typeof args["trace"] === "string" && args["trace"])
+    io.writeFile(args["trace"], JSON.stringify(chromeTrace(result)));
   if (typeof args["output"] === "string" && args["output"] && result.output) {
     const t = program.manifest.outputs[0]!;
     writeTensorFile(args["output"], result.output, [program.manifest.batch, ...t.shape], io);
@@ -118,13 +150,18 @@ export function hwForProgram(dir: string, program: Program, args: Record<string,
     // A resolved config with the program's hash is the machine itself; otherwise it is a config document.
     if (raw.hash === program.manifest.hw.hash && raw.mac && raw.energy) {
       const dram = raw.dram!;
-      return { ...(raw as HwConfig), dram: { ...dram, bytesPerCycle: dram.ideal ? Infinity : Number(dram.bytesPerCycle) } };
+      return {
+        ...(raw as HwConfig),
+        dram: { ...dram, bytesPerCycle: dram.ideal ? Infinity : Number(dram.bytesPerCycle) },
+      };
     }
     return resolveHw({ file: { path: file, text } });
   }
   const preset = program.manifest.hw.id.split("-")[0] ?? "";
   if (!PRESET_NAMES.includes(preset))
-    throw new InputError(`${dir}: no hw.json and the program's hw id '${program.manifest.hw.id}' names no preset; give --hw FILE.json`);
+    throw new InputError(
+      `${dir}: no hw.json and the program's hw id '${program.manifest.hw.id}' names no preset; give --hw FILE.json`,
+    );
   return resolveHw({ preset });
 }
 
@@ -132,7 +169,9 @@ export const simulateCommand: SumacCommand = {
   command: "simulate <dir>",
   describe: "simulate a compiled program: cycles, utilisation, stalls, energy; the output tensor",
   builder: (y) =>
-    simOutputOptions(hwOptions(y.positional("dir", { type: "string", describe: "program directory written by sumac compile" }))).option("seed", {
+    simOutputOptions(
+      hwOptions(y.positional("dir", { type: "string", describe: "program directory written by sumac compile" })),
+    ).option("seed", {
       type: "string",
       default: "sumac",
       describe: "seed of the synthetic input",

@@ -36,7 +36,9 @@ function runningSumAdds(lines: number, L: number, k: number, d: number): number 
 }
 
 export function poolOutputs(s: PoolShape): { co: number; ho: number; wo: number; outputs: number } {
-  const co = s.c - s.kc + 1, ho = s.h - s.dil * (s.kh - 1), wo = s.w - s.dil * (s.kw - 1);
+  const co = s.c - s.kc + 1,
+    ho = s.h - s.dil * (s.kh - 1),
+    wo = s.w - s.dil * (s.kw - 1);
   return { co, ho, wo, outputs: co > 0 && ho > 0 && wo > 0 ? co * ho * wo : 0 };
 }
 

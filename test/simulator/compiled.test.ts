@@ -32,7 +32,10 @@ describe("simulator on compiled ResNet-20 (tiny)", function () {
       const r = build(spec, "int8");
       const p = r.program;
       const t = p.manifest.inputs[0]!;
-      const x = input(t.shape.reduce((a, b) => a * b, 1), 7);
+      const x = input(
+        t.shape.reduce((a, b) => a * b, 1),
+        7,
+      );
       const res = simulate(p, hw, { input: x });
       const ref = runInt8(r.layers, quantizeInput(x, t.scale));
       expect(Array.from(res.outputCodes!)).to.deep.equal(Array.from(ref));
@@ -48,18 +51,23 @@ describe("simulator on compiled ResNet-20 (tiny)", function () {
       expect(tim.counters.work).to.deep.equal(res.counters.work);
       expect(tim.schedule.cycles).to.equal(res.schedule.cycles);
       // the hardware did exactly the paper's MACs for the dense network (no structured layers)
-      if (spec === "resnet20") expect(rep.totals.macs).to.equal(p.manifest.layers.reduce((s, l) => s + l.paper.macs, 0));
+      if (spec === "resnet20")
+        expect(rep.totals.macs).to.equal(p.manifest.layers.reduce((s, l) => s + l.paper.macs, 0));
     });
   }
 
   it("resnet20:struct-a fp32: output matches the fp32 reference within 1e-5 relative", () => {
     const r = build("resnet20:struct-a", "fp32");
     const t = r.program.manifest.inputs[0]!;
-    const x = input(t.shape.reduce((a, b) => a * b, 1), 9);
+    const x = input(
+      t.shape.reduce((a, b) => a * b, 1),
+      9,
+    );
     const res = simulate(r.program, hw, { input: x });
     const ref = runFp32(r.layers, x);
     const scale = Math.max(...Array.from(ref, Math.abs));
     expect(res.output!.length).to.equal(ref.length);
-    for (let i = 0; i < ref.length; i++) expect(Math.abs(res.output![i]! - ref[i]!), `output ${i}`).to.be.at.most(1e-5 * scale);
+    for (let i = 0; i < ref.length; i++)
+      expect(Math.abs(res.output![i]! - ref[i]!), `output ${i}`).to.be.at.most(1e-5 * scale);
   });
 });

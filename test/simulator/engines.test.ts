@@ -30,7 +30,8 @@ describe("engines", () => {
       expect(st.schedule.cycles).to.equal(ev.schedule.cycles);
       expect(st.counters.layers.map((l) => l.cycles)).to.deep.equal(ev.counters.layers.map((l) => l.cycles));
       // Lower bounds hold for every layer and the total.
-      for (const l of ev.counters.layers) expect(l.cycles, `seed ${seed} layer ${l.info.name}`).to.be.at.least(l.boundCycles);
+      for (const l of ev.counters.layers)
+        expect(l.cycles, `seed ${seed} layer ${l.info.name}`).to.be.at.least(l.boundCycles);
       expect(ev.schedule.cycles).to.be.at.least(ev.counters.boundCycles);
     }
   });
@@ -38,8 +39,16 @@ describe("engines", () => {
   it("in-order queues, tokens at the producer's end, one shared DRAM port (hand-checked)", () => {
     const hw = hwOf("tiny", ["dram.latency=10"]); // 8 bytes/cycle
     const ld = (sig: ("mac" | "st")[] = []) =>
-      instr("load", { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8, pt: 0, pb: 0, pl: 0, pr: 0 }, { signal: sig });
-    const st = instr("store", { buf: "act", sram: 0, dram: 0, c: 1, h: 4, w: 4, rstride: 4, prows: 4 }, { wait: ["ld"] });
+      instr(
+        "load",
+        { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8, pt: 0, pb: 0, pl: 0, pr: 0 },
+        { signal: sig },
+      );
+    const st = instr(
+      "store",
+      { buf: "act", sram: 0, dram: 0, c: 1, h: 4, w: 4, rstride: 4, prows: 4 },
+      { wait: ["ld"] },
+    );
     const p = program(hw, [ld(), ld(["st"]), st, instr("halt", {})]);
     const res = simulate(p, hw, { timingOnly: true });
     const d = hw.issueCycles;
@@ -57,7 +66,20 @@ describe("engines", () => {
 
   it("loads and stores contend for the DRAM port", () => {
     const hw = hwOf("tiny", ["dram.latency=5"]);
-    const ld = instr("load", { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8, pt: 0, pb: 0, pl: 0, pr: 0 });
+    const ld = instr("load", {
+      buf: "act",
+      sram: 0,
+      dram: 0,
+      c: 1,
+      h: 8,
+      w: 8,
+      rstride: 8,
+      prows: 8,
+      pt: 0,
+      pb: 0,
+      pl: 0,
+      pr: 0,
+    });
     const st = instr("store", { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8 });
     const res = simulate(program(hw, [ld, st, instr("halt", {})]), hw, { timingOnly: true, engine: "stepped" });
     const d = hw.issueCycles;
@@ -75,12 +97,30 @@ describe("engines", () => {
   ] as const) {
     it(`dram.ideal: a dense conv's MAC busy cycles = folds x (2R + C + T - 2), ${dataflow} ${c}x${h}x${w} k${kh} -> ${cout}`, () => {
       const hw = hwOf("tiny", ["dram.ideal=true", `mac.dataflow=${dataflow}`]);
-      const conv = instr("conv", { dst: 0, sbuf: "act", src: 0, wgt: 0, c, h, w, kh, kw: kh, stride: 1, dil: 1, cout, dw: 0, accum: 0 });
+      const conv = instr("conv", {
+        dst: 0,
+        sbuf: "act",
+        src: 0,
+        wgt: 0,
+        c,
+        h,
+        w,
+        kh,
+        kw: kh,
+        stride: 1,
+        dil: 1,
+        cout,
+        dw: 0,
+        accum: 0,
+      });
       const res = simulate(program(hw, [conv, instr("halt", {})]), hw, { timingOnly: true });
-      const R = hw.mac.rows, C = hw.mac.cols;
-      const T = (h - kh + 1) * (w - kh + 1), K = c * kh * kh;
+      const R = hw.mac.rows,
+        C = hw.mac.cols;
+      const T = (h - kh + 1) * (w - kh + 1),
+        K = c * kh * kh;
       // SCALE-Sim's analytical runtime: (2*Sr + Sc + T - 2) * ceil(Sr'/Sr) * ceil(Sc'/Sc) with the dataflow's mapping.
-      const [rowsDim, colsDim, stream] = dataflow === "ws" ? [K, cout, T] : dataflow === "os" ? [T, cout, K] : [K, T, cout];
+      const [rowsDim, colsDim, stream] =
+        dataflow === "ws" ? [K, cout, T] : dataflow === "os" ? [T, cout, K] : [K, T, cout];
       const want = Math.ceil(rowsDim / R) * Math.ceil(colsDim / C) * (2 * R + C + stream - 2);
       expect(res.counters.busy.mac).to.equal(want);
       expect(res.counters.work.macs).to.equal(T * K * cout);
@@ -90,7 +130,26 @@ describe("engines", () => {
   it("a deadlocked program is reported with the blocked instructions, never hangs", () => {
     const hw = hwOf("tiny");
     const instrs = [
-      instr("conv", { dst: 0, sbuf: "act", src: 0, wgt: 0, c: 1, h: 3, w: 3, kh: 1, kw: 1, stride: 1, dil: 1, cout: 1, dw: 0, accum: 0 }, { wait: ["vec"], signal: ["vec"] }),
+      instr(
+        "conv",
+        {
+          dst: 0,
+          sbuf: "act",
+          src: 0,
+          wgt: 0,
+          c: 1,
+          h: 3,
+          w: 3,
+          kh: 1,
+          kw: 1,
+          stride: 1,
+          dil: 1,
+          cout: 1,
+          dw: 0,
+          accum: 0,
+        },
+        { wait: ["vec"], signal: ["vec"] },
+      ),
       instr("vop.requant", { dst: 0, src: 0, c: 1, h: 3, w: 3, par: 0 }, { wait: ["mac"], signal: ["mac"] }),
       instr("store", { buf: "act", sram: 0, dram: 0, c: 1, h: 1, w: 1, rstride: 1, prows: 1 }, { wait: ["pool"] }),
       instr("halt", {}),
@@ -115,13 +174,31 @@ describe("engines", () => {
 
   it("maxCycles bounds the run", () => {
     const hw = hwOf("tiny");
-    const big = instr("conv", { dst: 0, sbuf: "act", src: 0, wgt: 0, c: 64, h: 30, w: 30, kh: 3, kw: 3, stride: 1, dil: 1, cout: 64, dw: 0, accum: 0 });
+    const big = instr("conv", {
+      dst: 0,
+      sbuf: "act",
+      src: 0,
+      wgt: 0,
+      c: 64,
+      h: 30,
+      w: 30,
+      kh: 3,
+      kw: 3,
+      stride: 1,
+      dil: 1,
+      cout: 64,
+      dw: 0,
+      accum: 0,
+    });
     for (const engine of ["event", "stepped"] as const)
-      expect(() => simulate(program(hw, [big, instr("halt", {})]), hw, { timingOnly: true, engine, maxCycles: 1000 })).to.throw(/max-cycles 1000/);
+      expect(() =>
+        simulate(program(hw, [big, instr("halt", {})]), hw, { timingOnly: true, engine, maxCycles: 1000 }),
+      ).to.throw(/max-cycles 1000/);
   });
 
   it("refuses a program compiled for another hardware config, naming both ids", () => {
-    const tiny = hwOf("tiny"), edge = hwOf("edge");
+    const tiny = hwOf("tiny"),
+      edge = hwOf("edge");
     expect(() => simulate(program(tiny, [instr("halt", {})]), edge)).to.throw(new RegExp(`${tiny.id}.*${edge.id}`));
   });
 });

@@ -9,13 +9,30 @@ export function hwOf(preset = "tiny", sets: readonly string[] = []): HwConfig {
 }
 
 export function layer(name: string, begin: number, end: number, kind = "conv"): LayerInfo {
-  return { name, kind, begin, end, c: null, n: null, R: null, residual: null, paper: { macs: 0, adds: 0, mults: 0, params: 0 } };
+  return {
+    name,
+    kind,
+    begin,
+    end,
+    c: null,
+    n: null,
+    R: null,
+    residual: null,
+    paper: { macs: 0, adds: 0, mults: 0, params: 0 },
+  };
 }
 
 export function program(
   hw: HwConfig,
   instructions: readonly Instr[],
-  opts: { image?: Segment[]; layers?: LayerInfo[]; dtype?: "int8" | "fp32"; dramBytes?: number; inputs?: Program["manifest"]["inputs"]; outputs?: Program["manifest"]["outputs"] } = {},
+  opts: {
+    image?: Segment[];
+    layers?: LayerInfo[];
+    dtype?: "int8" | "fp32";
+    dramBytes?: number;
+    inputs?: Program["manifest"]["inputs"];
+    outputs?: Program["manifest"]["outputs"];
+  } = {},
 ): Program {
   return {
     instructions,

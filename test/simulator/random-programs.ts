@@ -27,23 +27,97 @@ export function randomProgram(r: () => number, length: number): Instr[] {
 }
 
 function randomOp(r: () => number, q: Queue, sync: { wait: Queue[]; signal: Queue[] }): Instr {
-  const c = randInt(r, 1, 8), h = randInt(r, 3, 9), w = randInt(r, 3, 9);
+  const c = randInt(r, 1, 8),
+    h = randInt(r, 3, 9),
+    w = randInt(r, 3, 9);
   if (r() < 0.1) return instr("sync", { q }, sync);
   switch (q) {
     case "ld":
-      return instr("load", { buf: r() < 0.7 ? "act" : "wgt", sram: 0, dram: 0, c, h, w, rstride: w, prows: h, pt: randInt(r, 0, 1), pb: 0, pl: randInt(r, 0, 1), pr: 0 }, sync);
+      return instr(
+        "load",
+        {
+          buf: r() < 0.7 ? "act" : "wgt",
+          sram: 0,
+          dram: 0,
+          c,
+          h,
+          w,
+          rstride: w,
+          prows: h,
+          pt: randInt(r, 0, 1),
+          pb: 0,
+          pl: randInt(r, 0, 1),
+          pr: 0,
+        },
+        sync,
+      );
     case "st":
       return instr("store", { buf: "act", sram: 0, dram: 0, c, h, w, rstride: w, prows: h }, sync);
     case "pool":
-      return instr("pool", { dst: 0, src: 0, c, h, w, kc: randInt(r, 1, c), kh: randInt(r, 1, 2), kw: randInt(r, 1, 2), dil: 1, mode: r() < 0.5 ? "direct" : "separable", bits: "16", shift: 0 }, sync);
+      return instr(
+        "pool",
+        {
+          dst: 0,
+          src: 0,
+          c,
+          h,
+          w,
+          kc: randInt(r, 1, c),
+          kh: randInt(r, 1, 2),
+          kw: randInt(r, 1, 2),
+          dil: 1,
+          mode: r() < 0.5 ? "direct" : "separable",
+          bits: "16",
+          shift: 0,
+        },
+        sync,
+      );
     case "mac":
-      if (r() < 0.2) return instr("gemm", { dst: 0, sbuf: "act", src: 0, wgt: 0, m: randInt(r, 1, 4), k: randInt(r, 1, 40), n: randInt(r, 1, 20), accum: 0 }, sync);
-      return instr("conv", { dst: 0, sbuf: r() < 0.5 ? "act" : "pool", src: 0, wgt: 0, c, h, w, kh: randInt(r, 1, 3), kw: randInt(r, 1, 3), stride: randInt(r, 1, 2), dil: 1, cout: randInt(r, 1, 20), dw: 0, accum: 0 }, sync);
+      if (r() < 0.2)
+        return instr(
+          "gemm",
+          {
+            dst: 0,
+            sbuf: "act",
+            src: 0,
+            wgt: 0,
+            m: randInt(r, 1, 4),
+            k: randInt(r, 1, 40),
+            n: randInt(r, 1, 20),
+            accum: 0,
+          },
+          sync,
+        );
+      return instr(
+        "conv",
+        {
+          dst: 0,
+          sbuf: r() < 0.5 ? "act" : "pool",
+          src: 0,
+          wgt: 0,
+          c,
+          h,
+          w,
+          kh: randInt(r, 1, 3),
+          kw: randInt(r, 1, 3),
+          stride: randInt(r, 1, 2),
+          dil: 1,
+          cout: randInt(r, 1, 20),
+          dw: 0,
+          accum: 0,
+        },
+        sync,
+      );
     case "vec": {
       const op = randInt(r, 0, 3);
       if (op === 0) return instr("vop.requant", { dst: 0, src: 0, c, h, w, par: 0 }, sync);
       if (op === 1) return instr("vop.add", { dst: 0, a: 0, b: 0, c, h, w, bs: 1, nob: 0, par: 0 }, sync);
-      if (op === 2) return instr("vop.pool", { dst: 0, src: 0, c, h, w, op: r() < 0.5 ? "max" : "avg", win: 3, stride: 2, pad: 1, par: 0 }, sync);
+      if (op === 2)
+        return instr(
+          "vop.pool",
+          { dst: 0, src: 0, c, h, w, op: r() < 0.5 ? "max" : "avg", win: 3, stride: 2, pad: 1, par: 0 },
+          sync,
+        );
       return instr("vop.gap", { dst: 0, src: 0, c, h, w, par: 0 }, sync);
     }
   }

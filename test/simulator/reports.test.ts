@@ -17,11 +17,51 @@ const schema = JSON.parse(fs.readFileSync(new URL("../../docs/report.schema.json
 function convProgram(hw: ReturnType<typeof hwOf>) {
   // load a 4x10x10 tile with 1 pixel of padding, 3x3 conv to 8 channels, requant, store.
   const instrs = [
-    instr("load", { buf: "act", sram: 0, dram: 0, c: 4, h: 10, w: 10, rstride: 10, prows: 10, pt: 1, pb: 1, pl: 1, pr: 1 }),
-    instr("load", { buf: "wgt", sram: 0, dram: 4096, c: 1, h: 1, w: 288, rstride: 288, prows: 1, pt: 0, pb: 0, pl: 0, pr: 0 }, { signal: ["mac"] }),
-    instr("conv", { dst: 0, sbuf: "act", src: 0, wgt: 0, c: 4, h: 12, w: 12, kh: 3, kw: 3, stride: 1, dil: 1, cout: 8, dw: 0, accum: 0 }, { wait: ["ld"], signal: ["vec"] }),
+    instr("load", {
+      buf: "act",
+      sram: 0,
+      dram: 0,
+      c: 4,
+      h: 10,
+      w: 10,
+      rstride: 10,
+      prows: 10,
+      pt: 1,
+      pb: 1,
+      pl: 1,
+      pr: 1,
+    }),
+    instr(
+      "load",
+      { buf: "wgt", sram: 0, dram: 4096, c: 1, h: 1, w: 288, rstride: 288, prows: 1, pt: 0, pb: 0, pl: 0, pr: 0 },
+      { signal: ["mac"] },
+    ),
+    instr(
+      "conv",
+      {
+        dst: 0,
+        sbuf: "act",
+        src: 0,
+        wgt: 0,
+        c: 4,
+        h: 12,
+        w: 12,
+        kh: 3,
+        kw: 3,
+        stride: 1,
+        dil: 1,
+        cout: 8,
+        dw: 0,
+        accum: 0,
+      },
+      { wait: ["ld"], signal: ["vec"] },
+    ),
     instr("vop.requant", { dst: 1024, src: 0, c: 8, h: 10, w: 10, par: 0 }, { wait: ["mac"], signal: ["st"] }),
-    instr("store", { buf: "act", sram: 1024, dram: 8192, c: 8, h: 10, w: 10, rstride: 10, prows: 10 }, { wait: ["vec"] }),
+    instr(
+      "store",
+      { buf: "act", sram: 1024, dram: 8192, c: 8, h: 10, w: 10, rstride: 10, prows: 10 },
+      { wait: ["vec"] },
+    ),
     instr("halt", {}),
   ];
   return program(hw, instrs, { layers: [layer("in", 0, 2, "load"), layer("conv", 2, 5, "conv")] });
@@ -35,7 +75,10 @@ describe("reports", () => {
 
   it("energy of a layer is its counters x the price table, computed by hand", () => {
     const price = (k: string) => hw.energy[k]!.value;
-    const T = 100, K = 4 * 9, N = 8, E = 8 * 100;
+    const T = 100,
+      K = 4 * 9,
+      N = 8,
+      E = 8 * 100;
     const l = rep.layers[1]!;
     expect(l.macs).to.equal(T * K * N);
     const mac = T * K * N * (price("mac.mult8") + price("mac.add32"));
@@ -45,7 +88,14 @@ describe("reports", () => {
     expect(l.energy.dram).to.be.closeTo(E * price("dram.write"), 1e-9);
     const leakUw = LEAKING_UNITS.reduce((s, u) => s + hw.leakage[u]!.value * hw.instances![u]!, 0);
     expect(l.energy.leakage).to.be.closeTo((leakUw * l.cycles) / hw.clock_mhz, 1e-6);
-    const sum = l.energy.mac + l.energy.sumpool + l.energy.vector + l.energy.sram + l.energy.dram + l.energy.leakage + l.energy.control;
+    const sum =
+      l.energy.mac +
+      l.energy.sumpool +
+      l.energy.vector +
+      l.energy.sram +
+      l.energy.dram +
+      l.energy.leakage +
+      l.energy.control;
     expect(l.energy_pj).to.be.closeTo(sum, 1e-6);
     // DRAM bytes: 400 + 288 loaded, 800 stored.
     expect(rep.totals.dram_bytes).to.equal(400 + 288 + 800);
@@ -53,7 +103,7 @@ describe("reports", () => {
   });
 
   it("a counter without a price is an error naming it", () => {
-    const { ["mac.mult8"]: _gone, ...rest } = hw.energy;
+    const rest = Object.fromEntries(Object.entries(hw.energy).filter(([k]) => k !== "mac.mult8"));
     const bad = { ...hw, energy: rest };
     expect(() => simulate(p, bad, { timingOnly: true })).to.throw(/mac\.mult8/);
   });
@@ -62,7 +112,10 @@ describe("reports", () => {
     const a = rep.totals.area_mm2;
     expect(a["mac"]).to.be.closeTo(hw.area["mac"]!.value * 1e-6 * hw.mac.rows * hw.mac.cols, 1e-12);
     expect(a["pool"]).to.be.closeTo(hw.area["pool"]!.value * 1e-6 * hw.pool.lanes, 1e-12);
-    expect(a["total"]).to.be.closeTo(LEAKING_UNITS.reduce((s, u) => s + a[u]!, 0), 1e-12);
+    expect(a["total"]).to.be.closeTo(
+      LEAKING_UNITS.reduce((s, u) => s + a[u]!, 0),
+      1e-12,
+    );
   });
 
   it("report.json validates against docs/report.schema.json", () => {
@@ -84,9 +137,27 @@ describe("reports", () => {
   });
 
   it("the trace is Chrome trace JSON with one named track per unit and ts in microseconds", () => {
-    const tr = JSON.parse(JSON.stringify(chromeTrace(res))) as { traceEvents: { ph: string; name: string; tid: number; ts?: number; dur?: number; args?: { name?: string; start_cycle?: number } }[] };
-    const names = new Map(tr.traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name").map((e) => [e.tid, e.args!.name!]));
-    expect([...names.values()]).to.include.members(["DMA load", "DMA store", "sum-pool unit", "MAC array", "vector unit", "DRAM port"]);
+    const tr = JSON.parse(JSON.stringify(chromeTrace(res))) as {
+      traceEvents: {
+        ph: string;
+        name: string;
+        tid: number;
+        ts?: number;
+        dur?: number;
+        args?: { name?: string; start_cycle?: number };
+      }[];
+    };
+    const names = new Map(
+      tr.traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name").map((e) => [e.tid, e.args!.name!]),
+    );
+    expect([...names.values()]).to.include.members([
+      "DMA load",
+      "DMA store",
+      "sum-pool unit",
+      "MAC array",
+      "vector unit",
+      "DRAM port",
+    ]);
     const xs = tr.traceEvents.filter((e) => e.ph === "X");
     expect(xs.length).to.be.greaterThan(p.instructions.length - 1);
     for (const e of xs) {
@@ -99,8 +170,8 @@ describe("reports", () => {
   });
 
   it("the summary has colours only when asked", () => {
-    expect(summaryText(rep, { color: false })).to.not.match(/\u001b\[/);
-    expect(summaryText(rep, { color: true })).to.match(/\u001b\[/);
+    expect(summaryText(rep, { color: false })).to.not.contain("\u001b[");
+    expect(summaryText(rep, { color: true })).to.contain("\u001b[");
     expect(summaryText(rep, { color: false })).to.match(/cycles\s+\S/);
   });
 });

@@ -26,8 +26,10 @@ export function checkSchema(schema: Schema, v: unknown, path = "$", errors: stri
       return errors;
     }
   }
-  if (schema.enum && !schema.enum.includes(v)) errors.push(`${path}: ${JSON.stringify(v)} not in ${JSON.stringify(schema.enum)}`);
-  if (schema.minimum !== undefined && typeof v === "number" && v < schema.minimum) errors.push(`${path}: ${v} < ${schema.minimum}`);
+  if (schema.enum && !schema.enum.includes(v))
+    errors.push(`${path}: ${JSON.stringify(v)} not in ${JSON.stringify(schema.enum)}`);
+  if (schema.minimum !== undefined && typeof v === "number" && v < schema.minimum)
+    errors.push(`${path}: ${v} < ${schema.minimum}`);
   if (typeOf(v) === "object") {
     const o = v as Record<string, unknown>;
     for (const k of schema.required ?? []) if (!(k in o)) errors.push(`${path}: missing '${k}'`);
@@ -35,9 +37,11 @@ export function checkSchema(schema: Schema, v: unknown, path = "$", errors: stri
       const sub = schema.properties?.[k];
       if (sub) checkSchema(sub, val, `${path}.${k}`, errors);
       else if (schema.additionalProperties === false) errors.push(`${path}: unexpected '${k}'`);
-      else if (typeof schema.additionalProperties === "object") checkSchema(schema.additionalProperties, val, `${path}.${k}`, errors);
+      else if (typeof schema.additionalProperties === "object")
+        checkSchema(schema.additionalProperties, val, `${path}.${k}`, errors);
     }
   }
-  if (typeOf(v) === "array" && schema.items) (v as unknown[]).forEach((x, i) => checkSchema(schema.items!, x, `${path}[${i}]`, errors));
+  if (typeOf(v) === "array" && schema.items)
+    (v as unknown[]).forEach((x, i) => checkSchema(schema.items!, x, `${path}[${i}]`, errors));
   return errors;
 }

@@ -7,9 +7,11 @@ import { rng, randInt } from "./helpers.js";
 
 const SIZES = { act: 4096, pool: 8192, wgt: 4096, acc: 16384, par: 1024 };
 const mk = (dtype: "int8" | "fp32" = "int8") => createState(dtype, 8192, SIZES, 2);
-const put = (m: Storage, addr: number, es: number, vals: readonly number[]) => vals.forEach((v, i) => (m[addr + i * es] = v));
+const put = (m: Storage, addr: number, es: number, vals: readonly number[]) =>
+  vals.forEach((v, i) => (m[addr + i * es] = v));
 const get = (m: Storage, addr: number, es: number, n: number) => Array.from({ length: n }, (_, i) => m[addr + i * es]!);
-const randVals = (r: () => number, n: number, lo = -127, hi = 127) => Array.from({ length: n }, () => randInt(r, lo, hi));
+const randVals = (r: () => number, n: number, lo = -127, hi = 127) =>
+  Array.from({ length: n }, () => randInt(r, lo, hi));
 
 describe("semantics", () => {
   it("roundShift rounds half up, also for negatives", () => {
@@ -23,8 +25,29 @@ describe("semantics", () => {
   it("load pads with zeros and honours row/plane strides", () => {
     const s = mk();
     // DRAM holds a 2x3x4 tensor (NCHW, row stride 4, plane 3 rows); load channels 0..1, rows 1..2, cols 1..2.
-    put(s.dram, 100, 1, Array.from({ length: 24 }, (_, i) => i + 1));
-    execute(s, instr("load", { buf: "act", sram: 32, dram: 100 + 1 * 4 + 1, c: 2, h: 2, w: 2, rstride: 4, prows: 3, pt: 1, pb: 0, pl: 0, pr: 1 }));
+    put(
+      s.dram,
+      100,
+      1,
+      Array.from({ length: 24 }, (_, i) => i + 1),
+    );
+    execute(
+      s,
+      instr("load", {
+        buf: "act",
+        sram: 32,
+        dram: 100 + 1 * 4 + 1,
+        c: 2,
+        h: 2,
+        w: 2,
+        rstride: 4,
+        prows: 3,
+        pt: 1,
+        pb: 0,
+        pl: 0,
+        pr: 1,
+      }),
+    );
     // Each plane is 3x3: a zero row, then [x(1,1) x(1,2) 0], [x(2,1) x(2,2) 0].
     expect(get(s.sram.act, 32, 1, 18)).to.deep.equal([0, 0, 0, 6, 7, 0, 10, 11, 0, 0, 0, 0, 18, 19, 0, 22, 23, 0]);
   });
@@ -32,7 +55,23 @@ describe("semantics", () => {
   it("load/store of 4-byte elements (acc, par) use 4-byte strides", () => {
     const s = mk();
     put(s.dram, 0, 4, [5, -6, 7, 8]);
-    execute(s, instr("load", { buf: "par", sram: 16, dram: 0, c: 1, h: 2, w: 2, rstride: 2, prows: 2, pt: 0, pb: 0, pl: 0, pr: 0 }));
+    execute(
+      s,
+      instr("load", {
+        buf: "par",
+        sram: 16,
+        dram: 0,
+        c: 1,
+        h: 2,
+        w: 2,
+        rstride: 2,
+        prows: 2,
+        pt: 0,
+        pb: 0,
+        pl: 0,
+        pr: 0,
+      }),
+    );
     expect(get(s.sram.par, 16, 4, 4)).to.deep.equal([5, -6, 7, 8]);
     execute(s, instr("store", { buf: "par", sram: 16, dram: 1000, c: 1, h: 2, w: 2, rstride: 3, prows: 2 }));
     expect(get(s.dram, 1000, 4, 5)).to.deep.equal([5, -6, 0, 7, 8]);
@@ -40,18 +79,87 @@ describe("semantics", () => {
 
   it("pool: hand-computed 3D window sums, shift and saturation", () => {
     const s = mk();
-    put(s.sram.act, 0, 1, Array.from({ length: 18 }, (_, i) => i + 1)); // 2x3x3: 1..9, 10..18
-    execute(s, instr("pool", { dst: 0, src: 0, c: 2, h: 3, w: 3, kc: 2, kh: 2, kw: 2, dil: 1, mode: "separable", bits: "16", shift: 0 }));
+    put(
+      s.sram.act,
+      0,
+      1,
+      Array.from({ length: 18 }, (_, i) => i + 1),
+    ); // 2x3x3: 1..9, 10..18
+    execute(
+      s,
+      instr("pool", {
+        dst: 0,
+        src: 0,
+        c: 2,
+        h: 3,
+        w: 3,
+        kc: 2,
+        kh: 2,
+        kw: 2,
+        dil: 1,
+        mode: "separable",
+        bits: "16",
+        shift: 0,
+      }),
+    );
     // out[0,0,0] = (1+2+4+5) + (10+11+13+14) = 60; each step right adds 8 (2 per tap pair x 4), down adds 24.
     expect(get(s.sram.pool, 0, 2, 4)).to.deep.equal([60, 68, 84, 92]);
-    execute(s, instr("pool", { dst: 64, src: 0, c: 2, h: 3, w: 3, kc: 2, kh: 2, kw: 2, dil: 1, mode: "direct", bits: "8", shift: 2 }));
+    execute(
+      s,
+      instr("pool", {
+        dst: 64,
+        src: 0,
+        c: 2,
+        h: 3,
+        w: 3,
+        kc: 2,
+        kh: 2,
+        kw: 2,
+        dil: 1,
+        mode: "direct",
+        bits: "8",
+        shift: 2,
+      }),
+    );
     // roundShift by 2: 15, 17, 21, 23
     expect(get(s.sram.pool, 64, 1, 4)).to.deep.equal([15, 17, 21, 23]);
     put(s.sram.act, 0, 1, Array(18).fill(100));
-    execute(s, instr("pool", { dst: 64, src: 0, c: 2, h: 3, w: 3, kc: 2, kh: 2, kw: 2, dil: 1, mode: "direct", bits: "8", shift: 0 }));
+    execute(
+      s,
+      instr("pool", {
+        dst: 64,
+        src: 0,
+        c: 2,
+        h: 3,
+        w: 3,
+        kc: 2,
+        kh: 2,
+        kw: 2,
+        dil: 1,
+        mode: "direct",
+        bits: "8",
+        shift: 0,
+      }),
+    );
     expect(get(s.sram.pool, 64, 1, 4)).to.deep.equal([127, 127, 127, 127]); // 800 saturates
     put(s.sram.act, 0, 1, Array(18).fill(-100));
-    execute(s, instr("pool", { dst: 64, src: 0, c: 2, h: 3, w: 3, kc: 1, kh: 1, kw: 3, dil: 1, mode: "direct", bits: "8", shift: 0 }));
+    execute(
+      s,
+      instr("pool", {
+        dst: 64,
+        src: 0,
+        c: 2,
+        h: 3,
+        w: 3,
+        kc: 1,
+        kh: 1,
+        kw: 3,
+        dil: 1,
+        mode: "direct",
+        bits: "8",
+        shift: 0,
+      }),
+    );
     expect(get(s.sram.pool, 64, 1, 6)).to.deep.equal(Array(6).fill(-128));
   });
 
@@ -62,20 +170,37 @@ describe("semantics", () => {
     const x = randVals(r, c * h * w);
     put(s.sram.act, 0, 1, x);
     execute(s, instr("pool", { dst: 0, src: 0, c, h, w, kc, kh, kw, dil: d, mode: "separable", bits: "32", shift: 0 }));
-    const co = c - kc + 1, ho = h - d * (kh - 1), wo = w - d * (kw - 1);
+    const co = c - kc + 1,
+      ho = h - d * (kh - 1),
+      wo = w - d * (kw - 1);
     const want: number[] = [];
     for (let o = 0; o < co; o++)
       for (let y = 0; y < ho; y++)
         for (let xx = 0; xx < wo; xx++) {
           let sum = 0;
-          for (let i = 0; i < kc; i++) for (let j = 0; j < kh; j++) for (let k = 0; k < kw; k++) sum += x[((o + i) * h + y + j * d) * w + xx + k * d]!;
+          for (let i = 0; i < kc; i++)
+            for (let j = 0; j < kh; j++)
+              for (let k = 0; k < kw; k++) sum += x[((o + i) * h + y + j * d) * w + xx + k * d]!;
           want.push(sum);
         }
     expect(get(s.sram.pool, 0, 4, want.length)).to.deep.equal(want);
   });
 
-  function naiveConv(x: number[], wt: number[], c: number, h: number, w: number, kh: number, kw: number, st: number, d: number, cout: number, dw: boolean) {
-    const ho = Math.floor((h - d * (kh - 1) - 1) / st) + 1, wo = Math.floor((w - d * (kw - 1) - 1) / st) + 1;
+  function naiveConv(
+    x: number[],
+    wt: number[],
+    c: number,
+    h: number,
+    w: number,
+    kh: number,
+    kw: number,
+    st: number,
+    d: number,
+    cout: number,
+    dw: boolean,
+  ) {
+    const ho = Math.floor((h - d * (kh - 1) - 1) / st) + 1,
+      wo = Math.floor((w - d * (kw - 1) - 1) / st) + 1;
     const cin = dw ? 1 : c;
     const out: number[] = [];
     for (let o = 0; o < cout; o++)
@@ -84,7 +209,10 @@ describe("semantics", () => {
           let sum = 0;
           for (let i = 0; i < cin; i++)
             for (let j = 0; j < kh; j++)
-              for (let k = 0; k < kw; k++) sum += x[((dw ? o : i) * h + y * st + j * d) * w + xx * st + k * d]! * wt[((o * cin + i) * kh + j) * kw + k]!;
+              for (let k = 0; k < kw; k++)
+                sum +=
+                  x[((dw ? o : i) * h + y * st + j * d) * w + xx * st + k * d]! *
+                  wt[((o * cin + i) * kh + j) * kw + k]!;
           out.push(sum);
         }
     return out;
@@ -100,10 +228,26 @@ describe("semantics", () => {
     it(`conv ${name} (act source) equals a naive convolution; accum adds`, () => {
       const s = mk();
       const r = rng(11 + c * 7 + h);
-      const x = randVals(r, c * h * w), wt = randVals(r, cout * (dw ? 1 : c) * kh * kw);
+      const x = randVals(r, c * h * w),
+        wt = randVals(r, cout * (dw ? 1 : c) * kh * kw);
       put(s.sram.act, 16, 1, x);
       put(s.sram.wgt, 32, 1, wt);
-      const f = { dst: 64, sbuf: "act", src: 16, wgt: 32, c, h, w, kh, kw, stride: st, dil: d, cout, dw: dw ? 1 : 0, accum: 0 } as const;
+      const f = {
+        dst: 64,
+        sbuf: "act",
+        src: 16,
+        wgt: 32,
+        c,
+        h,
+        w,
+        kh,
+        kw,
+        stride: st,
+        dil: d,
+        cout,
+        dw: dw ? 1 : 0,
+        accum: 0,
+      } as const;
       execute(s, instr("conv", f));
       const want = naiveConv(x, wt, c, h, w, kh, kw, st, d, cout, dw);
       expect(get(s.sram.acc, 64, 4, want.length)).to.deep.equal(want);
@@ -117,18 +261,53 @@ describe("semantics", () => {
     const r = rng(5);
     const x = randVals(r, 3 * 4 * 4);
     put(s.sram.act, 0, 1, x);
-    execute(s, instr("pool", { dst: 128, src: 0, c: 3, h: 4, w: 4, kc: 2, kh: 2, kw: 2, dil: 1, mode: "separable", bits: "16", shift: 0 }));
+    execute(
+      s,
+      instr("pool", {
+        dst: 128,
+        src: 0,
+        c: 3,
+        h: 4,
+        w: 4,
+        kc: 2,
+        kh: 2,
+        kw: 2,
+        dil: 1,
+        mode: "separable",
+        bits: "16",
+        shift: 0,
+      }),
+    );
     const E: number[] = [];
     for (let o = 0; o < 2; o++)
       for (let y = 0; y < 3; y++)
         for (let xx = 0; xx < 3; xx++) {
           let sum = 0;
-          for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) sum += x[((o + i) * 4 + y + j) * 4 + xx + k]!;
+          for (let i = 0; i < 2; i++)
+            for (let j = 0; j < 2; j++) for (let k = 0; k < 2; k++) sum += x[((o + i) * 4 + y + j) * 4 + xx + k]!;
           E.push(sum);
         }
     const wt = randVals(r, 2 * 2 * 2 * 2);
     put(s.sram.wgt, 0, 1, wt);
-    execute(s, instr("conv", { dst: 0, sbuf: "pool", src: 128, wgt: 0, c: 2, h: 3, w: 3, kh: 2, kw: 2, stride: 1, dil: 1, cout: 2, dw: 0, accum: 0 }));
+    execute(
+      s,
+      instr("conv", {
+        dst: 0,
+        sbuf: "pool",
+        src: 128,
+        wgt: 0,
+        c: 2,
+        h: 3,
+        w: 3,
+        kh: 2,
+        kw: 2,
+        stride: 1,
+        dil: 1,
+        cout: 2,
+        dw: 0,
+        accum: 0,
+      }),
+    );
     expect(get(s.sram.acc, 0, 4, 8)).to.deep.equal(naiveConv(E, wt, 2, 3, 3, 2, 2, 1, 1, 2, false));
   });
 
