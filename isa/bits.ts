@@ -111,30 +111,32 @@ function show(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
+function badField(op: string, f: FieldLayout, value: unknown, shown: string | undefined, why: string): never {
+  throw new InputError(`${op}: field '${f.name}'=${shown ?? show(value)} ${why}`);
+}
+
 /**
  * The code stored for an architectural field value; throws InputError naming the instruction and field.
  * `shown` is how the value appears in the message (the assembler passes the source text, e.g. a hex literal).
  */
 export function fieldCode(op: string, f: FieldLayout, value: unknown, shown?: string): number {
-  const what = `${op}: field '${f.name}'=${shown ?? show(value)}`;
+  // The hot path (a valid value) builds no strings and no closures; messages are made only on failure.
   switch (f.kind) {
     case "enum": {
       const code = typeof value === "string" ? f.codeOf.get(value) : undefined;
-      if (code === undefined) throw new InputError(`${what} is not one of ${f.values.join(", ")}`);
-      return code;
+      return code ?? badField(op, f, value, shown, `is not one of ${f.values.join(", ")}`);
     }
     case "flag":
-      if (value !== 0 && value !== 1) throw new InputError(`${what} is not a flag (0 or 1)`);
-      return value;
+      return value === 0 || value === 1 ? value : badField(op, f, value, shown, "is not a flag (0 or 1)");
     case "queues":
       throw new InputError(`${op}: field '${f.name}' is a queue set and only the header has those`);
     case "uint": {
-      if (typeof value !== "number") throw new InputError(`${what} is not a number`);
-      if (!Number.isInteger(value)) throw new InputError(`${what} is not an integer`);
+      if (typeof value !== "number") return badField(op, f, value, shown, "is not a number");
+      if (!Number.isInteger(value)) return badField(op, f, value, shown, "is not an integer");
       const rel = value - f.offset;
       if (rel < 0 || rel > f.scale * f.maxCode)
-        throw new InputError(`${what} does not fit ${f.bits} bits (${fieldRange(f)})`);
-      if (rel % f.scale !== 0) throw new InputError(`${what} is not a multiple of ${f.scale}`);
+        return badField(op, f, value, shown, `does not fit ${f.bits} bits (${fieldRange(f)})`);
+      if (rel % f.scale !== 0) return badField(op, f, value, shown, `is not a multiple of ${f.scale}`);
       return rel / f.scale;
     }
   }
