@@ -64,7 +64,11 @@ export function nodeOutputShape(node: Node, ins: readonly Shape[]): Shape {
     case "maxpool":
     case "avgpool": {
       const [C, H, W] = chw(node, ins[0]);
-      return [C, poolOut(node, H, node.k, node.stride, 2 * node.pad), poolOut(node, W, node.k, node.stride, 2 * node.pad)];
+      return [
+        C,
+        poolOut(node, H, node.k, node.stride, 2 * node.pad),
+        poolOut(node, W, node.k, node.stride, 2 * node.pad),
+      ];
     }
     case "gap":
       return [chw(node, ins[0])[0], 1, 1];
@@ -73,7 +77,11 @@ export function nodeOutputShape(node: Node, ins: readonly Shape[]): Shape {
     case "sumpool": {
       const [C, H, W] = chw(node, ins[0]);
       if (node.kc > C) fail(node, `channel window ${node.kc} exceeds ${C} channels`);
-      return [C - node.kc + 1, poolOut(node, H, node.kh, 1, 0, node.dilation), poolOut(node, W, node.kw, 1, 0, node.dilation)];
+      return [
+        C - node.kc + 1,
+        poolOut(node, H, node.kh, 1, 0, node.dilation),
+        poolOut(node, W, node.kw, 1, 0, node.dilation),
+      ];
     }
     case "pad": {
       const [C, H, W] = chw(node, ins[0]);
@@ -157,7 +165,12 @@ function conv(node: Extract<Node, { op: "conv" }>, x: Float32Array, [, H, W]: Sh
 }
 
 /** Run one node on one image. */
-export function runNode(node: Node, ins: readonly Float32Array[], inShapes: readonly Shape[], out: Shape): Float32Array {
+export function runNode(
+  node: Node,
+  ins: readonly Float32Array[],
+  inShapes: readonly Shape[],
+  out: Shape,
+): Float32Array {
   const x = ins[0]!;
   switch (node.op) {
     case "conv":
@@ -201,7 +214,8 @@ export function runNode(node: Node, ins: readonly Float32Array[], inShapes: read
       const y = new Float32Array(size(out));
       for (let c = 0; c < C!; c++)
         for (let oy = 0; oy < Ho!; oy++)
-          for (let ox = 0; ox < Wo!; ox++) y[((node.before + c) * Ho! + oy) * Wo! + ox] = x[(c * H! + oy * node.stride) * W! + ox * node.stride]!;
+          for (let ox = 0; ox < Wo!; ox++)
+            y[((node.before + c) * Ho! + oy) * Wo! + ox] = x[(c * H! + oy * node.stride) * W! + ox * node.stride]!;
       return y;
     }
     case "maxpool":
@@ -244,14 +258,20 @@ export function runNode(node: Node, ins: readonly Float32Array[], inShapes: read
       const [pt, pl] = node.pads;
       const y = new Float32Array(size(out));
       for (let c = 0; c < C!; c++)
-        for (let i = 0; i < H!; i++) y.set(x.subarray((c * H! + i) * W!, (c * H! + i + 1) * W!), (c * Hp! + i + pt) * Wp! + pl);
+        for (let i = 0; i < H!; i++)
+          y.set(x.subarray((c * H! + i) * W!, (c * H! + i + 1) * W!), (c * Hp! + i + pt) * Wp! + pl);
       return y;
     }
   }
 }
 
 /** Max pool ignores padded positions (as -inf padding); avg pool divides by k² or by the in-bounds count. */
-function pool(node: Extract<Node, { op: "maxpool" | "avgpool" }>, x: Float32Array, [C, H, W]: Shape, out: Shape): Float32Array {
+function pool(
+  node: Extract<Node, { op: "maxpool" | "avgpool" }>,
+  x: Float32Array,
+  [C, H, W]: Shape,
+  out: Shape,
+): Float32Array {
   const [, Ho, Wo] = out;
   const { k, stride: s, pad: p } = node;
   const isMax = node.op === "maxpool";
@@ -280,7 +300,9 @@ function pool(node: Extract<Node, { op: "maxpool" | "avgpool" }>, x: Float32Arra
 export function executeGraph(graph: Graph, input: Float32Array, opts: ExecuteOptions = {}): Map<string, Float32Array> {
   const inShape = opts.shapes?.get(graph.input.name) ?? graph.input.shape;
   if (input.length !== size(inShape))
-    throw new InputError(`input: ${input.length} values given, graph ${graph.name} expects [${inShape.join(", ")}] = ${size(inShape)}`);
+    throw new InputError(
+      `input: ${input.length} values given, graph ${graph.name} expects [${inShape.join(", ")}] = ${size(inShape)}`,
+    );
   const shapes = new Map<string, Shape>([[graph.input.name, inShape]]);
   const tensors = new Map<string, Float32Array>([[graph.input.name, input]]);
   opts.onTensor?.(graph.input.name, input, inShape);

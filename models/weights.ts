@@ -14,7 +14,14 @@ import { nodeOutputShape, runNode, shapesForInput } from "./execute.js";
  * variance; uniformly distributed, see heUniform). Structured ({c, n}, square kernels only): alpha uniform,
  * composed, then each kernel rescaled to He's expected norm √(fan_in · 2/fan_in) = √2.
  */
-export function randomStructuredConv(rng: Rng, cout: number, cinPerGroup: number, kh: number, kw: number, structure?: { c: number; n: number }): Float32Array {
+export function randomStructuredConv(
+  rng: Rng,
+  cout: number,
+  cinPerGroup: number,
+  kh: number,
+  kw: number,
+  structure?: { c: number; n: number },
+): Float32Array {
   const fanIn = cinPerGroup * kh * kw;
   const std = Math.sqrt(2 / fanIn);
   if (!structure) return heUniform(rng, cout * fanIn, std);
@@ -64,11 +71,13 @@ const CALIBRATION_SIZE = 32;
 /** Images in the calibration batch (each ResNet-50 image at 32×32 costs ~0.2–0.4 s here). */
 const CALIBRATION_BATCH = 2;
 /** Pseudo-samples pulling a channel's variance toward its layer's average (see calibratedBn). */
-const PRIOR_SAMPLES = 16;
+const PRIOR_SAMPLES = 32;
 /** Relative spread of gamma around 1 and of beta around 0, so channels differ. */
 const BN_PERTURBATION = 0.1;
-const BN_EPS = 1e-5;
-const MIN_VARIANCE = 1e-6;
+/** Relative to the layer's largest variance, so BN works at any input scale. */
+const BN_EPS = 1e-12;
+/** Relative variance below which a channel counts as constant. */
+const DEAD_RATIO = 1e-14;
 
 /**
  * Fill every null conv/fc weight (and null FC bias, PyTorch-style uniform ±1/√Q) and every null BN scale/shift.
@@ -78,7 +87,8 @@ const MIN_VARIANCE = 1e-6;
  */
 export function initGraphWeights(graph: Graph, seed: string): Graph {
   const nodes: Node[] = graph.nodes.map((node) => fillLayer(node, seed));
-  if (nodes.some((n) => n.op === "bn" && (n.scale === null || n.shift === null))) calibrateBatchNorm(graph, nodes, seed);
+  if (nodes.some((n) => n.op === "bn" && (n.scale === null || n.shift === null)))
+    calibrateBatchNorm(graph, nodes, seed);
   const changed = nodes.some((n, i) => n !== graph.nodes[i]);
   return { ...graph, nodes, randomWeights: changed ? true : graph.randomWeights };
 }
@@ -138,13 +148,25 @@ function calibrateBatchNorm(graph: Graph, nodes: Node[], seed: string): void {
     let node = nodes[i]!;
     const inShapes = node.inputs.map((t) => shapes.get(t)!);
     if (node.op === "bn" && (node.scale === null || node.shift === null)) {
-      node = calibratedBn(node, batch.map((m) => m.get(node.inputs[0]!)!), rngFromString(`${seed}/${node.name}/bn`));
+      node = calibratedBn(
+        node,
+        batch.map((m) => m.get(node.inputs[0]!)!),
+        rngFromString(`${seed}/${node.name}/bn`),
+      );
       nodes[i] = node;
     }
     const outShape = nodeOutputShape(node, inShapes);
     shapes.set(node.output, outShape);
     for (const m of batch) {
-      m.set(node.output, runNode(node, node.inputs.map((t) => m.get(t)!), inShapes, outShape));
+      m.set(
+        node.output,
+        runNode(
+          node,
+          node.inputs.map((t) => m.get(t)!),
+          inShapes,
+          outShape,
+        ),
+      );
       for (const t of node.inputs) if (lastUse.get(t) === i && t !== graph.output) m.delete(t);
     }
   }
@@ -152,9 +174,11 @@ function calibrateBatchNorm(graph: Graph, nodes: Node[], seed: string): void {
 
 /**
  * Per-channel statistics of the BN input over the batch. Where a channel has few samples (deep layers at
- * 1×1 or 2×2), its variance is shrunk toward the layer's average variance with PRIOR_SAMPLES pseudo-samples:
- * with random He weights all channels of a layer have similar variance, and a variance estimated from two
- * samples alone would scale some channels up tenfold on any other input.
+ * 1×1 or 2×2), its mean is shrunk toward the layer's mean and its variance toward the layer's geometric-mean variance with PRIOR_SAMPLES
+ * pseudo-samples (in log space, so channels of very different scale are not pulled toward the largest):
+ * with random He weights the channels of a layer have similar variance, and a variance estimated from two
+ * samples alone would scale some channels up tenfold on any other input. With hundreds of samples the
+ * prior's weight is below 1%.
  */
 function calibratedBn(node: BatchNormNode, inputs: Float32Array[], rng: Rng): BatchNormNode {
   const C = node.channels;
@@ -178,15 +202,35 @@ function calibratedBn(node: BatchNormNode, inputs: Float32Array[], rng: Rng): Ba
     means[c] = mean;
     variances[c] = sq / count;
   }
-  const layerVariance = variances.reduce((a, b) => a + b, 0) / C;
+  // A channel is dead (constant) when its variance is negligible next to the layer's largest; it is not
+  // amplified, since blowing up its rounding noise would swamp later layers.
+  const maxVariance = variances.reduce((a, b) => Math.max(a, b), 0);
+  const live = (v: number): boolean => v > DEAD_RATIO * maxVariance && v > 0;
+  const w = count / (count + PRIOR_SAMPLES);
+  const layerMean = means.reduce((a, b) => a + b, 0) / C;
+  let logSum = 0;
+  let liveCount = 0;
+  for (let c = 0; c < C; c++) {
+    // Shrink the mean too, and measure the variance around the shrunk mean.
+    const m = w * means[c]! + (1 - w) * layerMean;
+    variances[c] = variances[c]! + (means[c]! - m) ** 2;
+    means[c] = m;
+  }
+  for (const v of variances) {
+    if (!live(v)) continue;
+    logSum += Math.log(v);
+    liveCount++;
+  }
+  const logPrior = liveCount > 0 ? logSum / liveCount : 0;
   const scale = new Float32Array(C);
   const shift = new Float32Array(C);
   for (let c = 0; c < C; c++) {
-    const variance = (count * variances[c]! + PRIOR_SAMPLES * layerVariance) / (count + PRIOR_SAMPLES);
     const gamma = 1 + BN_PERTURBATION * rng.uniform(-1, 1);
     const beta = BN_PERTURBATION * rng.uniform(-1, 1);
-    // A (near-)constant layer is not amplified: blowing up its rounding noise would swamp later layers.
-    scale[c] = variance > MIN_VARIANCE ? gamma / Math.sqrt(variance + BN_EPS) : gamma;
+    const v = variances[c]!;
+    scale[c] = live(v)
+      ? gamma / Math.sqrt(Math.exp(w * Math.log(v) + (1 - w) * logPrior) + BN_EPS * maxVariance)
+      : gamma;
     shift[c] = beta - means[c]! * scale[c]!;
   }
   return { ...node, scale, shift };

@@ -10,7 +10,14 @@ export function validAxis(K: number, k: number): boolean {
 }
 
 /** out[0..K) = A_{K,k} a: the full 1D convolution of a (length k) with a box of ones of length K−k+1. */
-export function boxFull(a: ArrayLike<number>, aOff: number, k: number, K: number, out: Float64Array, outOff: number): void {
+export function boxFull(
+  a: ArrayLike<number>,
+  aOff: number,
+  k: number,
+  K: number,
+  out: Float64Array,
+  outOff: number,
+): void {
   const L = K - k + 1;
   let s = 0;
   for (let r = 0; r < K; r++) {
@@ -28,7 +35,15 @@ export function boxFull(a: ArrayLike<number>, aOff: number, k: number, K: number
  * (A a)[i] − (A a)[i−1] = a[i] − a[i−L].
  * `scratch` needs K + 1 entries.
  */
-export function boxPinv(v: ArrayLike<number>, vOff: number, K: number, k: number, a: Float64Array, aOff: number, scratch: Float64Array): void {
+export function boxPinv(
+  v: ArrayLike<number>,
+  vOff: number,
+  K: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  scratch: Float64Array,
+): void {
   const L = K - k + 1;
   if (L === 1) {
     for (let i = 0; i < K; i++) a[aOff + i] = v[vOff + i]!;
@@ -98,13 +113,14 @@ export function structureMatrix(C: number, N: number, c: number, n: number): Flo
       for (let q = 0; q < n; q++) {
         const m = (a * n + p) * n + q;
         for (let ch = a; ch < a + Lc; ch++)
-          for (let i = p; i < p + Ln; i++)
-            for (let j = q; j < q + Ln; j++) A[((ch * N + i) * N + j) * cols + m] = 1;
+          for (let i = p; i < p + Ln; i++) for (let j = q; j < q + Ln; j++) A[((ch * N + i) * N + j) * cols + m] = 1;
       }
   return A;
 }
 
 export function checkStructure(where: string, C: number, N: number, c: number, n: number): void {
   if (!validAxis(C, c) || !validAxis(N, n))
-    throw new InputError(`${where}: invalid structure (c=${c}, n=${n}) for a ${C}×${N}×${N} kernel (need 1 ≤ c ≤ C, 1 ≤ n ≤ N)`);
+    throw new InputError(
+      `${where}: invalid structure (c=${c}, n=${n}) for a ${C}×${N}×${N} kernel (need 1 ≤ c ≤ C, 1 ≤ n ≤ N)`,
+    );
 }

@@ -24,7 +24,15 @@ function padsOf(p: Pads | undefined): readonly [number, number, number, number] 
 }
 
 /** Direct 2D convolution (cross-correlation, as PyTorch) of one image x [C][H][W] with W [cout][C/groups][N][N]. */
-export function conv2dRef(x: ArrayLike<number>, W: ArrayLike<number>, cout: number, C: number, N: number, g: ConvGeometry, bias?: ArrayLike<number>): Tensor64 {
+export function conv2dRef(
+  x: ArrayLike<number>,
+  W: ArrayLike<number>,
+  cout: number,
+  C: number,
+  N: number,
+  g: ConvGeometry,
+  bias?: ArrayLike<number>,
+): Tensor64 {
   const { height: H, width: Wd } = g;
   const s = g.stride ?? 1;
   const d = g.dilation ?? 1;
@@ -33,7 +41,8 @@ export function conv2dRef(x: ArrayLike<number>, W: ArrayLike<number>, cout: numb
   const Cg = C / groups;
   const coutG = cout / groups;
   if (x.length !== C * H * Wd) throw new RangeError(`conv2dRef: x has ${x.length} values, expected ${C}×${H}×${Wd}`);
-  if (W.length !== cout * Cg * N * N) throw new RangeError(`conv2dRef: W has ${W.length} values, expected ${cout}×${Cg}×${N}×${N}`);
+  if (W.length !== cout * Cg * N * N)
+    throw new RangeError(`conv2dRef: W has ${W.length} values, expected ${cout}×${Cg}×${N}×${N}`);
   const Ho = Math.floor((H + pt + pb - d * (N - 1) - 1) / s) + 1;
   const Wo = Math.floor((Wd + pl + pr - d * (N - 1) - 1) / s) + 1;
   const y = new Float64Array(cout * Ho * Wo);
@@ -59,11 +68,21 @@ export function conv2dRef(x: ArrayLike<number>, W: ArrayLike<number>, cout: numb
 }
 
 /** Stride-1, unpadded 3D window sum over x [C][H][W]; spatial taps are `dilation` apart. */
-export function sumPool3d(x: ArrayLike<number>, C: number, H: number, W: number, kc: number, kh: number, kw: number, dilation = 1): Tensor64 {
+export function sumPool3d(
+  x: ArrayLike<number>,
+  C: number,
+  H: number,
+  W: number,
+  kc: number,
+  kh: number,
+  kw: number,
+  dilation = 1,
+): Tensor64 {
   const Co = C - kc + 1;
   const Ho = H - dilation * (kh - 1);
   const Wo = W - dilation * (kw - 1);
-  if (Co < 1 || Ho < 1 || Wo < 1) throw new RangeError(`sumPool3d: window ${kc}×${kh}×${kw} (dilation ${dilation}) exceeds ${C}×${H}×${W}`);
+  if (Co < 1 || Ho < 1 || Wo < 1)
+    throw new RangeError(`sumPool3d: window ${kc}×${kh}×${kw} (dilation ${dilation}) exceeds ${C}×${H}×${W}`);
   const y = new Float64Array(Co * Ho * Wo);
   for (let oc = 0; oc < Co; oc++)
     for (let oy = 0; oy < Ho; oy++)
@@ -102,7 +121,12 @@ export interface StructuredConvSpec extends ConvGeometry {
  * spatial dilation d within each group → conv with alpha [cout][c][n][n] (stride s, dilation d, no padding).
  * Returns the output and the sum-pool result E ([groups·c][H + pt + pb − d(N − n)][…]).
  */
-export function decomposedConv(x: ArrayLike<number>, alpha: ArrayLike<number>, spec: StructuredConvSpec, bias?: ArrayLike<number>): Tensor64 & { E: Tensor64 } {
+export function decomposedConv(
+  x: ArrayLike<number>,
+  alpha: ArrayLike<number>,
+  spec: StructuredConvSpec,
+  bias?: ArrayLike<number>,
+): Tensor64 & { E: Tensor64 } {
   const { C, cout, N, c, n } = spec;
   const d = spec.dilation ?? 1;
   const groups = spec.groups ?? 1;
@@ -113,13 +137,30 @@ export function decomposedConv(x: ArrayLike<number>, alpha: ArrayLike<number>, s
   let He = 0;
   let We = 0;
   for (let g = 0; g < groups; g++) {
-    const part = sumPool3d(xp.y.subarray(g * Cg * Hp * Wp, (g + 1) * Cg * Hp * Wp), Cg, Hp, Wp, Cg - c + 1, N - n + 1, N - n + 1, d);
+    const part = sumPool3d(
+      xp.y.subarray(g * Cg * Hp * Wp, (g + 1) * Cg * Hp * Wp),
+      Cg,
+      Hp,
+      Wp,
+      Cg - c + 1,
+      N - n + 1,
+      N - n + 1,
+      d,
+    );
     [, He, We] = part.shape;
     E ??= new Float64Array(groups * c * He * We);
     E.set(part.y, g * c * He * We);
   }
   const Ef = E!;
-  const y = conv2dRef(Ef, alpha, cout, groups * c, n, { height: He, width: We, stride: spec.stride ?? 1, dilation: d, groups }, bias);
+  const y = conv2dRef(
+    Ef,
+    alpha,
+    cout,
+    groups * c,
+    n,
+    { height: He, width: We, stride: spec.stride ?? 1, dilation: d, groups },
+    bias,
+  );
   return { ...y, E: { y: Ef, shape: [groups * c, He, We] } };
 }
 
@@ -135,7 +176,13 @@ export function sumPool1d(x: ArrayLike<number>, Q: number, k: number): Float64Ar
 }
 
 /** y = W x + b with W [P][Q]. */
-export function fcRef(x: ArrayLike<number>, W: ArrayLike<number>, P: number, Q: number, bias?: ArrayLike<number>): Float64Array {
+export function fcRef(
+  x: ArrayLike<number>,
+  W: ArrayLike<number>,
+  P: number,
+  Q: number,
+  bias?: ArrayLike<number>,
+): Float64Array {
   const y = new Float64Array(P);
   for (let p = 0; p < P; p++) {
     let acc = bias ? bias[p]! : 0;
@@ -146,6 +193,13 @@ export function fcRef(x: ArrayLike<number>, W: ArrayLike<number>, P: number, Q: 
 }
 
 /** The decomposed structured FC: E = sumpool1d(x, Q − R + 1) (R values), y = alpha E + b with alpha [P][R]. */
-export function decomposedFc(x: ArrayLike<number>, alpha: ArrayLike<number>, P: number, Q: number, R: number, bias?: ArrayLike<number>): Float64Array {
+export function decomposedFc(
+  x: ArrayLike<number>,
+  alpha: ArrayLike<number>,
+  P: number,
+  Q: number,
+  R: number,
+  bias?: ArrayLike<number>,
+): Float64Array {
   return fcRef(sumPool1d(x, Q, Q - R + 1), alpha, P, R, bias);
 }

@@ -28,7 +28,14 @@ export function convCandidates(C: number, N: number): { c: number; n: number }[]
  * Detect the structure of a conv layer W [cout][C/groups][N][N]. `C` may be given per group or in total
  * (with `groups`); the kernel's channel count is taken from the weight's length and must match one of them.
  */
-export function detectConv(W: ArrayLike<number>, cout: number, C: number, N: number, tol = 1e-3, groups = 1): ConvDetection {
+export function detectConv(
+  W: ArrayLike<number>,
+  cout: number,
+  C: number,
+  N: number,
+  tol = 1e-3,
+  groups = 1,
+): ConvDetection {
   const perKernel = W.length / (cout * N * N);
   const Ck = perKernel === C || perKernel * groups === C ? perKernel : NaN;
   if (!Number.isInteger(Ck) || Ck < 1)

@@ -7,13 +7,15 @@ import type { Projection } from "./project.js";
 import { relativeResidual } from "./project.js";
 
 function checkR(where: string, Q: number, R: number): void {
-  if (!validAxis(Q, R)) throw new InputError(`${where}: invalid FC structure R=${R} for Q=${Q} inputs (need 1 ≤ R ≤ Q)`);
+  if (!validAxis(Q, R))
+    throw new InputError(`${where}: invalid FC structure R=${R} for Q=${Q} inputs (need 1 ≤ R ≤ Q)`);
 }
 
 /** W [P][Q] from alpha [P][R]. */
 export function composeFc(alpha: ArrayLike<number>, P: number, Q: number, R: number): Float64Array {
   checkR("composeFc", Q, R);
-  if (alpha.length !== P * R) throw new RangeError(`composeFc: alpha has ${alpha.length} values, expected P·R = ${P * R}`);
+  if (alpha.length !== P * R)
+    throw new RangeError(`composeFc: alpha has ${alpha.length} values, expected P·R = ${P * R}`);
   const W = new Float64Array(P * Q);
   for (let p = 0; p < P; p++) boxFull(alpha, p * R, R, Q, W, p * Q);
   return W;
@@ -36,7 +38,16 @@ export function projectFc(W: ArrayLike<number>, P: number, Q: number, R: number)
   return { alpha, residual: relativeResidual(res2, norm2) };
 }
 
-function rowResidualSq(W: ArrayLike<number>, off: number, Q: number, R: number, alpha: Float64Array, aOff: number, scratch: Float64Array, fit: Float64Array): number {
+function rowResidualSq(
+  W: ArrayLike<number>,
+  off: number,
+  Q: number,
+  R: number,
+  alpha: Float64Array,
+  aOff: number,
+  scratch: Float64Array,
+  fit: Float64Array,
+): number {
   boxPinv(W, off, Q, R, alpha, aOff, scratch);
   boxFull(alpha, aOff, R, Q, fit, 0);
   let s = 0;

@@ -15,9 +15,17 @@ export function projectKernel(W: ArrayLike<number>, C: number, N: number, c: num
 }
 
 /** Project every kernel of a layer [cout][C][N][N]; the residual is over the whole layer. */
-export function projectConv(W: ArrayLike<number>, cout: number, C: number, N: number, c: number, n: number): Projection {
+export function projectConv(
+  W: ArrayLike<number>,
+  cout: number,
+  C: number,
+  N: number,
+  c: number,
+  n: number,
+): Projection {
   const ks = new KernelStructure(C, N, c, n);
-  if (W.length !== cout * ks.size) throw new RangeError(`projectConv: weight has ${W.length} values, expected cout·C·N² = ${cout * ks.size}`);
+  if (W.length !== cout * ks.size)
+    throw new RangeError(`projectConv: weight has ${W.length} values, expected cout·C·N² = ${cout * ks.size}`);
   const alpha = new Float64Array(cout * ks.alphaSize);
   let res2 = 0;
   let norm2 = 0;

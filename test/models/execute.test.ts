@@ -20,7 +20,13 @@ function normals32(rng: Rng, len: number): Float32Array {
 /** A graph of one node reading "x" of the given shape. */
 function single(spec: NodeSpec, inputShape: Shape, extraInputs: string[] = []): Graph {
   const node = { ...spec, name: "n", output: "y" } as Node;
-  const g: Graph = { name: "single", input: { name: "x", shape: inputShape }, output: "y", nodes: [node], shapes: new Map() };
+  const g: Graph = {
+    name: "single",
+    input: { name: "x", shape: inputShape },
+    output: "y",
+    nodes: [node],
+    shapes: new Map(),
+  };
   if (extraInputs.length) return g;
   return { ...g, shapes: shapesForInput(g, inputShape) };
 }
@@ -57,17 +63,56 @@ describe("executeGraph", () => {
       const weight = normals32(rng, cout * (cin / groups) * k * k);
       const bias = rng.next() < 0.5 ? normals32(rng, cout) : null;
       const x = normals32(rng, cin * H * W);
-      const spec: NodeSpec = { op: "conv", inputs: ["x"], cin, cout, kh: k, kw: k, stride, pads, dilation: d, groups, weight, bias };
+      const spec: NodeSpec = {
+        op: "conv",
+        inputs: ["x"],
+        cin,
+        cout,
+        kh: k,
+        kw: k,
+        stride,
+        pads,
+        dilation: d,
+        groups,
+        weight,
+        bias,
+      };
       const g = single(spec, [cin, H, W]);
-      const ref = conv2dRef(x, weight, cout, cin, k, { height: H, width: W, stride, pad: pads, dilation: d, groups }, bias ?? undefined);
+      const ref = conv2dRef(
+        x,
+        weight,
+        cout,
+        cin,
+        k,
+        { height: H, width: W, stride, pad: pads, dilation: d, groups },
+        bias ?? undefined,
+      );
       expect(g.shapes.get("y")).to.deep.equal(ref.shape);
       expect(maxRel(executeGraph(g, x).get("y")!, ref.y)).to.be.below(1e-6);
     }
   });
 
   it("a decomposed graph (pad → sumpool → conv with alpha) reproduces PyTorch's golden y, as does the dense conv", () => {
-    type Golden = { id: string; Cin: number; Cout: number; N: number; c: number; n: number; H: number; W: number; stride: number; pad: number; dilation: number; x: number[]; alpha: number[]; weight: number[]; y: number[] };
-    const cases = JSON.parse(readFileSync(new URL("../fixtures/golden/golden_conv.json", import.meta.url), "utf8")) as Golden[];
+    type Golden = {
+      id: string;
+      Cin: number;
+      Cout: number;
+      N: number;
+      c: number;
+      n: number;
+      H: number;
+      W: number;
+      stride: number;
+      pad: number;
+      dilation: number;
+      x: number[];
+      alpha: number[];
+      weight: number[];
+      y: number[];
+    };
+    const cases = JSON.parse(
+      readFileSync(new URL("../fixtures/golden/golden_conv.json", import.meta.url), "utf8"),
+    ) as Golden[];
     for (const g of cases) {
       const p = g.pad;
       const pads = [p, p, p, p] as const;
@@ -76,13 +121,54 @@ describe("executeGraph", () => {
         ...common,
         nodes: [
           { op: "pad", name: "pad", inputs: ["x"], output: "xp", pads },
-          { op: "sumpool", name: "sp", inputs: ["xp"], output: "e", kc: g.Cin - g.c + 1, kh: g.N - g.n + 1, kw: g.N - g.n + 1, dilation: g.dilation },
-          { op: "conv", name: "mac", inputs: ["e"], output: "y", cin: g.c, cout: g.Cout, kh: g.n, kw: g.n, stride: g.stride, pads: [0, 0, 0, 0], dilation: g.dilation, groups: 1, weight: Float32Array.from(g.alpha), bias: null },
+          {
+            op: "sumpool",
+            name: "sp",
+            inputs: ["xp"],
+            output: "e",
+            kc: g.Cin - g.c + 1,
+            kh: g.N - g.n + 1,
+            kw: g.N - g.n + 1,
+            dilation: g.dilation,
+          },
+          {
+            op: "conv",
+            name: "mac",
+            inputs: ["e"],
+            output: "y",
+            cin: g.c,
+            cout: g.Cout,
+            kh: g.n,
+            kw: g.n,
+            stride: g.stride,
+            pads: [0, 0, 0, 0],
+            dilation: g.dilation,
+            groups: 1,
+            weight: Float32Array.from(g.alpha),
+            bias: null,
+          },
         ],
       };
       const dense: Graph = {
         ...common,
-        nodes: [{ op: "conv", name: "conv", inputs: ["x"], output: "y", cin: g.Cin, cout: g.Cout, kh: g.N, kw: g.N, stride: g.stride, pads, dilation: g.dilation, groups: 1, weight: Float32Array.from(g.weight), bias: null }],
+        nodes: [
+          {
+            op: "conv",
+            name: "conv",
+            inputs: ["x"],
+            output: "y",
+            cin: g.Cin,
+            cout: g.Cout,
+            kh: g.N,
+            kw: g.N,
+            stride: g.stride,
+            pads,
+            dilation: g.dilation,
+            groups: 1,
+            weight: Float32Array.from(g.weight),
+            bias: null,
+          },
+        ],
       };
       const x = Float32Array.from(g.x);
       expect(maxRel(executeGraph(decomposed, x).get("y")!, g.y), g.id).to.be.below(1e-5);
@@ -92,12 +178,22 @@ describe("executeGraph", () => {
 
   it("maxpool ignores padding (negative inputs), avgpool counts or excludes it", () => {
     const x = Array.from({ length: 16 }, (_, i) => -1 - i);
-    expect(Array.from(run({ op: "maxpool", inputs: ["x"], k: 3, stride: 2, pad: 1 }, [1, 4, 4], x))).to.deep.equal([-1, -2, -5, -6]);
+    expect(Array.from(run({ op: "maxpool", inputs: ["x"], k: 3, stride: 2, pad: 1 }, [1, 4, 4], x))).to.deep.equal([
+      -1, -2, -5, -6,
+    ]);
     const y = [1, 2, 3, 4];
-    expect(Array.from(run({ op: "avgpool", inputs: ["x"], k: 2, stride: 2, pad: 1, countIncludePad: true }, [1, 2, 2], y))).to.deep.equal([0.25, 0.5, 0.75, 1]);
-    expect(Array.from(run({ op: "avgpool", inputs: ["x"], k: 2, stride: 2, pad: 1, countIncludePad: false }, [1, 2, 2], y))).to.deep.equal([1, 2, 3, 4]);
+    expect(
+      Array.from(run({ op: "avgpool", inputs: ["x"], k: 2, stride: 2, pad: 1, countIncludePad: true }, [1, 2, 2], y)),
+    ).to.deep.equal([0.25, 0.5, 0.75, 1]);
+    expect(
+      Array.from(run({ op: "avgpool", inputs: ["x"], k: 2, stride: 2, pad: 1, countIncludePad: false }, [1, 2, 2], y)),
+    ).to.deep.equal([1, 2, 3, 4]);
     // 3×3 average over a 3×3 map without padding: the mean of 1..9.
-    expect(Array.from(run({ op: "avgpool", inputs: ["x"], k: 3, stride: 1, pad: 0 }, [1, 3, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]))).to.deep.equal([5]);
+    expect(
+      Array.from(
+        run({ op: "avgpool", inputs: ["x"], k: 3, stride: 1, pad: 0 }, [1, 3, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+      ),
+    ).to.deep.equal([5]);
   });
 
   it("shortcutA subsamples and zero-pads channels, `before` zeros first", () => {
@@ -108,10 +204,20 @@ describe("executeGraph", () => {
 
   it("bn, relu, clip, gap, flatten, fc, add", () => {
     const x = [-2, -1, 0.5, 3, 7, -8];
-    expect(Array.from(run({ op: "bn", inputs: ["x"], channels: 2, scale: Float32Array.of(2, -1), shift: Float32Array.of(1, 0.5) }, [2, 1, 3], x))).to.deep.equal([-3, -1, 2, -2.5, -6.5, 8.5]);
+    expect(
+      Array.from(
+        run(
+          { op: "bn", inputs: ["x"], channels: 2, scale: Float32Array.of(2, -1), shift: Float32Array.of(1, 0.5) },
+          [2, 1, 3],
+          x,
+        ),
+      ),
+    ).to.deep.equal([-3, -1, 2, -2.5, -6.5, 8.5]);
     expect(Array.from(run({ op: "relu", inputs: ["x"] }, [6], x))).to.deep.equal([0, 0, 0.5, 3, 7, 0]);
     expect(Array.from(run({ op: "clip", inputs: ["x"], lo: 0, hi: 6 }, [6], x))).to.deep.equal([0, 0, 0.5, 3, 6, 0]);
-    expect(Array.from(run({ op: "gap", inputs: ["x"] }, [2, 1, 3], x))).to.deep.equal([-2.5 / 3, 2 / 3].map(Math.fround));
+    expect(Array.from(run({ op: "gap", inputs: ["x"] }, [2, 1, 3], x))).to.deep.equal(
+      [-2.5 / 3, 2 / 3].map(Math.fround),
+    );
     expect(Array.from(run({ op: "flatten", inputs: ["x"] }, [2, 1, 3], x))).to.deep.equal(x);
     const rng = rngFromString("fc");
     const w = normals32(rng, 4 * 6);
@@ -144,17 +250,27 @@ describe("executeGraph", () => {
     const g = initGraphWeights(cifarResNet(8), "exec-callback");
     const seen: string[] = [];
     const x = normals32(rngFromString("in"), 3 * 32 * 32);
-    const all = executeGraph(g, x, { onTensor: (name, data, shape) => (seen.push(name), expect(data.length).to.equal(shape.reduce((a, b) => a * b, 1))) });
+    const all = executeGraph(g, x, {
+      onTensor: (name, data, shape) => (
+        seen.push(name),
+        expect(data.length).to.equal(shape.reduce((a, b) => a * b, 1))
+      ),
+    });
     expect(seen).to.deep.equal([g.input.name, ...g.nodes.map((n) => n.output)]);
     expect(all.get(g.output)).to.have.length(10);
-    const small = executeGraph(g, normals32(rngFromString("in"), 3 * 16 * 16), { shapes: new Map([[g.input.name, [3, 16, 16]]]) });
+    const small = executeGraph(g, normals32(rngFromString("in"), 3 * 16 * 16), {
+      shapes: new Map([[g.input.name, [3, 16, 16]]]),
+    });
     expect(small.get(g.nodes.find((n) => n.op === "gap")!.inputs[0]!)).to.have.length(64 * 4 * 4);
   });
 
   it("bad input is an InputError naming the problem", () => {
     const g = cifarResNet(8);
     expect(() => executeGraph(g, new Float32Array(5))).to.throw(InputError, /expects \[3, 32, 32\]/);
-    expect(() => executeGraph(g, new Float32Array(3 * 32 * 32))).to.throw(InputError, /node conv_0 \(conv\): has no weights/);
+    expect(() => executeGraph(g, new Float32Array(3 * 32 * 32))).to.throw(
+      InputError,
+      /node conv_0 \(conv\): has no weights/,
+    );
   });
 
   it("runs ResNet-20 at 32×32 in under 0.5 s", () => {

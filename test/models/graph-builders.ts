@@ -16,10 +16,33 @@ export class GraphBuilder {
     return `${prefix}_${this.count++}`;
   }
 
-  conv(x: string, cin: number, cout: number, k: number, stride = 1, opts: { pad?: number; groups?: number; structure?: ConvStructure } = {}): string {
+  conv(
+    x: string,
+    cin: number,
+    cout: number,
+    k: number,
+    stride = 1,
+    opts: { pad?: number; groups?: number; structure?: ConvStructure } = {},
+  ): string {
     const name = this.out("conv");
     const p = opts.pad ?? (k - 1) >> 1;
-    this.nodes.push({ op: "conv", name, inputs: [x], output: name, cin, cout, kh: k, kw: k, stride, pads: [p, p, p, p], dilation: 1, groups: opts.groups ?? 1, weight: null, bias: null, ...(opts.structure ? { structure: opts.structure } : {}) });
+    this.nodes.push({
+      op: "conv",
+      name,
+      inputs: [x],
+      output: name,
+      cin,
+      cout,
+      kh: k,
+      kw: k,
+      stride,
+      pads: [p, p, p, p],
+      dilation: 1,
+      groups: opts.groups ?? 1,
+      weight: null,
+      bias: null,
+      ...(opts.structure ? { structure: opts.structure } : {}),
+    });
     return name;
   }
   bn(x: string, channels: number): string {
@@ -39,12 +62,18 @@ export class GraphBuilder {
   }
   push(node: NodeSpec): string {
     const name = this.out(node.op);
-    this.nodes.push({ ...node, name, output: name } as Node);
+    this.nodes.push({ ...node, name, output: name });
     return name;
   }
 
   graph(name: string, inputShape: number[], output: string): Graph {
-    const g: Graph = { name, input: { name: this.inputName, shape: inputShape }, output, nodes: this.nodes, shapes: new Map() };
+    const g: Graph = {
+      name,
+      input: { name: this.inputName, shape: inputShape },
+      output,
+      nodes: this.nodes,
+      shapes: new Map(),
+    };
     return { ...g, shapes: shapesForInput(g, inputShape) };
   }
 }
@@ -62,7 +91,10 @@ export function cifarResNet(depth: number, structure?: (cin: number) => ConvStru
       const y = b.relu(b.bn(b.conv(x, cin, width, 3, stride, s1 ? { structure: s1 } : {}), width));
       const s2 = structure?.(width);
       const z = b.bn(b.conv(y, width, width, 3, 1, s2 ? { structure: s2 } : {}), width);
-      const shortcut = stride === 1 && cin === width ? x : b.push({ op: "shortcutA", inputs: [x], stride, before: (width - cin) >> 1, cout: width });
+      const shortcut =
+        stride === 1 && cin === width
+          ? x
+          : b.push({ op: "shortcutA", inputs: [x], stride, before: (width - cin) >> 1, cout: width });
       x = b.relu(b.add(z, shortcut));
       cin = width;
     }
@@ -79,7 +111,12 @@ export function resnet50(): Graph {
   let x = b.relu(b.bn(b.conv("input", 3, 64, 7, 2), 64));
   x = b.push({ op: "maxpool", inputs: [x], k: 3, stride: 2, pad: 1 });
   let cin = 64;
-  for (const [stage, [blocks, width]] of [[3, 64], [4, 128], [6, 256], [3, 512]].entries()) {
+  for (const [stage, [blocks, width]] of [
+    [3, 64],
+    [4, 128],
+    [6, 256],
+    [3, 512],
+  ].entries()) {
     for (let i = 0; i < blocks!; i++) {
       const stride = stage > 0 && i === 0 ? 2 : 1;
       const out = width! * 4;
@@ -92,6 +129,13 @@ export function resnet50(): Graph {
     }
   }
   const gap = b.push({ op: "gap", inputs: [x] });
-  const fc = b.push({ op: "fc", inputs: [b.push({ op: "flatten", inputs: [gap] })], P: 1000, Q: 2048, weight: null, bias: null });
+  const fc = b.push({
+    op: "fc",
+    inputs: [b.push({ op: "flatten", inputs: [gap] })],
+    P: 1000,
+    Q: 2048,
+    weight: null,
+    bias: null,
+  });
   return b.graph("resnet50", [3, 224, 224], fc);
 }

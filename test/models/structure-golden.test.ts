@@ -41,7 +41,8 @@ interface FcCase {
   bias?: number[];
 }
 
-const load = <T>(f: string): T => JSON.parse(readFileSync(new URL(`../fixtures/golden/${f}`, import.meta.url), "utf8")) as T;
+const load = <T>(f: string): T =>
+  JSON.parse(readFileSync(new URL(`../fixtures/golden/${f}`, import.meta.url), "utf8")) as T;
 const convCases = load<ConvCase[]>("golden_conv.json");
 const fcCases = load<FcCase[]>("golden_fc.json");
 

@@ -258,7 +258,9 @@ describe("structure: speed on ResNet-50-sized layers", () => {
     t = performance.now();
     expect(detectConv(dense, cout, C, N)).to.include({ c: C, n: N });
     const denseMs = performance.now() - t;
-    console.log(`      project ${projectMs.toFixed(0)} ms, detect structured ${detectMs.toFixed(0)} ms, detect dense ${denseMs.toFixed(0)} ms`);
+    console.log(
+      `      project ${projectMs.toFixed(0)} ms, detect structured ${detectMs.toFixed(0)} ms, detect dense ${denseMs.toFixed(0)} ms`,
+    );
     expect(projectMs).to.be.below(500);
     expect(detectMs + denseMs).to.be.below(3000);
   });
