@@ -8,6 +8,7 @@
 
 import { SingleBar } from "cli-progress";
 import type { Argv } from "yargs";
+import { readProgram } from "../../compiler/emit.js";
 import { InputError } from "../../isa/errors.js";
 import { PRESET_NAMES, resolveHw } from "../../isa/hw/config.js";
 import type { HwConfig } from "../../isa/hw/types.js";
@@ -123,22 +124,6 @@ export function simulateAndReport(
   return 0;
 }
 
-/** The emitted-program reader of the compiler (compiler/emit.ts), loaded when the command runs. */
-interface EmitModule {
-  readProgram(dir: string, io: Io): Program;
-}
-
-async function readProgramDir(dir: string, io: Io): Promise<Program> {
-  const spec = "../../compiler/emit.js";
-  let mod: EmitModule;
-  try {
-    mod = (await import(spec)) as EmitModule;
-  } catch {
-    throw new InputError(`cannot read ${dir}: the program reader (compiler/emit.ts) is not available in this build`);
-  }
-  return mod.readProgram(dir, io);
-}
-
 /** The machine a stored program is simulated on (see the header). */
 export function hwForProgram(dir: string, program: Program, args: Record<string, unknown>, io: Io): HwConfig {
   const given = args["hw"] !== undefined || args["set"] !== undefined;
@@ -180,9 +165,9 @@ export const simulateCommand: SumacCommand = {
     ["sumac simulate out/ --input x.f32 --output y.f32 --json report.json", "run a compiled program on an input"],
     ["sumac simulate out/ --timing-only --trace trace.json", "cycles and energy only, with a Perfetto trace"],
   ],
-  handler: async (args, ctx) => {
+  handler: (args, ctx) => {
     const dir = String(args["dir"]);
-    const program = await readProgramDir(dir, ctx.io);
+    const program = readProgram(dir, ctx.io);
     const hw = hwForProgram(dir, program, args, ctx.io);
     return simulateAndReport(program, hw, args, ctx);
   },
