@@ -245,7 +245,7 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
     dtype: "fp32",
     input: graph.input,
     output,
-    layers: layers as Layer[],
+    layers,
     scales: new Map([...shapes.keys()].map((t) => [t, 1])),
     shapes,
   };

@@ -52,6 +52,13 @@ export function structure(lp: LayerProgram, graph: Graph, opts: StructureOptions
   return { program: { ...lp, mode: "structured", layers }, notes };
 }
 
+function withoutStructure<T extends { readonly structured?: unknown }>(l: T): T {
+  if (l.structured === undefined) return l;
+  const copy: { structured?: unknown } = { ...l };
+  delete copy.structured;
+  return copy as T;
+}
+
 interface Ctx {
   readonly tol: number;
   readonly auto: boolean;
@@ -60,7 +67,7 @@ interface Ctx {
 }
 
 function structureConv(l: ConvLayer, forced: StructEntry | undefined, given: { c: number; n: number } | undefined, ctx: Ctx): ConvLayer {
-  const { structured: _drop, ...dense } = l;
+  const dense = withoutStructure(l);
   const C = l.cin / l.groups;
   const N = l.kh;
   if (forced && !("c" in forced)) throw new InputError(`${ctx.where}: layer '${l.name}' is a conv and needs {c, n}, not {R}`);
@@ -89,7 +96,7 @@ function structureConv(l: ConvLayer, forced: StructEntry | undefined, given: { c
 }
 
 function structureFc(l: FcLayer, forced: StructEntry | undefined, given: { R: number } | undefined, ctx: Ctx): FcLayer {
-  const { structured: _drop, ...dense } = l;
+  const dense = withoutStructure(l);
   if (forced && !("R" in forced)) throw new InputError(`${ctx.where}: layer '${l.name}' is fully connected and needs {R}, not {c, n}`);
   let R: number | undefined = forced?.R ?? given?.R;
   if (R === undefined && ctx.auto) R = detectFc(l.weight, l.P, l.Q, ctx.tol).R;

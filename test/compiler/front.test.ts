@@ -101,6 +101,8 @@ describe("compiler front: normalise", () => {
         ),
       /node 'pd' \(pad\)/,
     );
+    // vop.pool max has no clamp: a relu after a maxpool is not fused.
+    throwsInput(() => normalise(base([{ op: "maxpool", name: "mp", inputs: ["r"], output: "mp", k: 2, stride: 2, pad: 0 }, relu("r2", "mp")])), /node 'r2' \(relu\)/);
     // A conv output read twice cannot take a fused relu.
     throwsInput(
       () => normalise(build("bad3", [3, 4, 4], [conv("c", "x", 3, 4, 3), relu("r", "c"), { op: "add", name: "a", inputs: ["c", "r"], output: "a" }])),
@@ -129,7 +131,13 @@ describe("compiler front: structure", () => {
 
   it("auto detects the structure of graphs that do not carry it; a dense graph stays dense", () => {
     const g = tinyResNet(true);
-    const stripped: Graph = { ...g, nodes: g.nodes.map((n) => (n.op === "conv" || n.op === "fc" ? (({ structure: _s, ...rest }) => rest)(n) : n)) as Node[] };
+    const strip = (n: Node): Node => {
+      if (n.op !== "conv" && n.op !== "fc") return n;
+      const copy: { structure?: unknown } = { ...n };
+      delete copy.structure;
+      return copy as Node;
+    };
+    const stripped: Graph = { ...g, nodes: g.nodes.map(strip) };
     const lp = runFront(stripped, { mode: "structured", dtype: "fp32", hw: HW8, struct: "auto" });
     expect((lp.layers.find((l) => l.name === "conv2") as ConvLayer).structured).to.include({ c: 4, n: 2 });
     expect((lp.layers.find((l) => l.name === "fc") as FcLayer).structured).to.include({ R: 6 });

@@ -55,7 +55,7 @@ describe("compiler quantise on the CIFAR zoo", function () {
     const wide = runFront(g, { mode: "structured", dtype: "int8", hw: resolveHw({ preset: "edge", sets: ["mac.actBits=16"] }) });
     const worst = runFront(g, { mode: "structured", dtype: "int8", hw: edge, eRange: "worst" });
     const calibrated = frontInt8.get("resnet56:struct-a") ?? runFront(g, { mode: "structured", dtype: "int8", hw: edge });
-    const structured = (lp: typeof wide) => lp.layers.filter((l): l is ConvLayer => l.kind === "conv" && l.structured !== undefined);
+    const structured = (lp: LayerProgram) => lp.layers.filter((l): l is ConvLayer => l.kind === "conv" && l.structured !== undefined);
     for (const l of structured(wide)) expect([l.q!.eBits, l.q!.eShift], l.name).to.deep.equal([16, 0]);
     const cal = new Map(structured(calibrated).map((l) => [l.name, l.q!.eShift!]));
     for (const l of structured(worst)) {
