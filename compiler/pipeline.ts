@@ -92,7 +92,10 @@ export const FRONT_PASSES: readonly Pass[] = [
     verify: (s) => verifyGraph(s.graph),
     print: (s) => printGraph(s.graph),
   },
-  layerStage("normalise", "fold BN, fuse ReLU/clip, shortcut and pad, graph -> layers", (s, ctx) => ({ ...s, layers: normalise(s.graph, ctx.opts.mode) })),
+  layerStage("normalise", "fold BN, fuse ReLU/clip, shortcut and pad, graph -> layers", (s, ctx) => ({
+    ...s,
+    layers: normalise(s.graph, ctx.opts.mode),
+  })),
   layerStage("structure", "structured (c, n)/R per layer, alpha = A+W on folded weights", (s, ctx) => {
     const r = structure(needLayers(s, "structure"), s.graph, {
       mode: ctx.opts.mode,
@@ -114,7 +117,10 @@ export const FRONT_PASSES: readonly Pass[] = [
       const lp = needLayers(s, "calibrate");
       const c = s.calibration;
       const ranges = c
-        ? [...[...c.tensors].map(([t, r]) => `  ${t}: max|x| = ${r.toPrecision(6)}`), ...[...c.sums].map(([l, r]) => `  ${l} E: max|E| = ${r.toPrecision(6)}`)]
+        ? [
+            ...[...c.tensors].map(([t, r]) => `  ${t}: max|x| = ${r.toPrecision(6)}`),
+            ...[...c.sums].map(([l, r]) => `  ${l} E: max|E| = ${r.toPrecision(6)}`),
+          ]
         : ["  (fp32: no calibration)"];
       return `${printLayers(lp)}ranges\n${ranges.join("\n")}\n`;
     },
@@ -140,9 +146,15 @@ export interface PipelineResult {
   readonly timings: ReadonlyMap<string, number>;
 }
 
-export function runPipeline(graph: Graph, opts: PipelineOptions, passes: readonly Pass[] = FRONT_PASSES): PipelineResult {
+export function runPipeline(
+  graph: Graph,
+  opts: PipelineOptions,
+  passes: readonly Pass[] = FRONT_PASSES,
+): PipelineResult {
   if (opts.dumpAfter !== undefined && !passes.some((p) => p.name === opts.dumpAfter))
-    throw new InputError(`--dump-after: unknown pass '${opts.dumpAfter}' (passes: ${passes.map((p) => p.name).join(", ")})`);
+    throw new InputError(
+      `--dump-after: unknown pass '${opts.dumpAfter}' (passes: ${passes.map((p) => p.name).join(", ")})`,
+    );
   const tol = opts.tol ?? DEFAULT_TOL;
   if (!(tol > 0 && Number.isFinite(tol))) throw new InputError(`--tol: ${tol} must be a positive number`);
   const ctx: PassContext = { opts, tol, notes: [] };

@@ -29,7 +29,8 @@ function attrs(l: Layer): string {
       const p = [`k=${l.kh}x${l.kw}`, `s=${l.stride}`, `p=${l.pads.join(",")}`];
       if (l.dilation !== 1) p.push(`d=${l.dilation}`);
       if (l.groups !== 1) p.push(`g=${l.groups}`);
-      if (l.structured) p.push(`struct(c=${l.structured.c},n=${l.structured.n},res=${l.structured.residual.toExponential(2)})`);
+      if (l.structured)
+        p.push(`struct(c=${l.structured.c},n=${l.structured.n},res=${l.structured.residual.toExponential(2)})`);
       return p.join(" ");
     }
     case "fc":
@@ -68,11 +69,15 @@ function quant(l: Layer): string {
 
 export function printLayers(lp: LayerProgram): string {
   const scale = (t: string): string => (lp.dtype === "int8" ? `@${num(lp.scales.get(t) ?? NaN)}` : "");
-  const lines = [`layers ${lp.model} mode=${lp.mode} dtype=${lp.dtype}  input ${lp.input.name}${fmt(lp.input.shape)}${scale(lp.input.name)}  output ${lp.output}`];
+  const lines = [
+    `layers ${lp.model} mode=${lp.mode} dtype=${lp.dtype}  input ${lp.input.name}${fmt(lp.input.shape)}${scale(lp.input.name)}  output ${lp.output}`,
+  ];
   for (const l of lp.layers) {
     const ins = l.inputs.map((t) => `${t}${fmt(lp.shapes.get(t))}${scale(t)}`).join(" + ");
     const a = attrs(l);
-    lines.push(`  ${l.name}: ${l.kind} ${ins} -> ${l.output}${fmt(l.outShape)}${scale(l.output)}${a ? ` ${a}` : ""}${clampText(l.clamp)}${quant(l)}`);
+    lines.push(
+      `  ${l.name}: ${l.kind} ${ins} -> ${l.output}${fmt(l.outShape)}${scale(l.output)}${a ? ` ${a}` : ""}${clampText(l.clamp)}${quant(l)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -14,7 +14,11 @@ function expectedOut(l: Layer, x: Shape): Shape {
   const [c = 1, h = 1, w = 1] = x;
   switch (l.kind) {
     case "conv":
-      return [l.cout, windowOut(h, l.pads[0], l.pads[2], l.kh, l.stride, l.dilation), windowOut(w, l.pads[1], l.pads[3], l.kw, l.stride, l.dilation)];
+      return [
+        l.cout,
+        windowOut(h, l.pads[0], l.pads[2], l.kh, l.stride, l.dilation),
+        windowOut(w, l.pads[1], l.pads[3], l.kw, l.stride, l.dilation),
+      ];
     case "fc":
       return [l.P];
     case "add":
@@ -25,12 +29,17 @@ function expectedOut(l: Layer, x: Shape): Shape {
     case "gap":
       return [c, 1, 1];
     case "sumpool":
-      return [c - l.kc + 1, h + l.pads[0] + l.pads[2] - l.dilation * (l.kh - 1), w + l.pads[1] + l.pads[3] - l.dilation * (l.kw - 1)];
+      return [
+        c - l.kc + 1,
+        h + l.pads[0] + l.pads[2] - l.dilation * (l.kh - 1),
+        w + l.pads[1] + l.pads[3] - l.dilation * (l.kw - 1),
+      ];
   }
 }
 
 function checkRequant(bad: (m: string) => never, r: Requant, cout: number): void {
-  if (r.bias.length !== cout || r.mult.length !== cout || r.shift.length !== cout) bad(`requant tables have ${r.bias.length}/${r.mult.length}/${r.shift.length} entries, want ${cout}`);
+  if (r.bias.length !== cout || r.mult.length !== cout || r.shift.length !== cout)
+    bad(`requant tables have ${r.bias.length}/${r.mult.length}/${r.shift.length} entries, want ${cout}`);
   for (let o = 0; o < cout; o++) {
     const m = r.mult[o]!;
     if (m !== 0 && (m < 1 << 14 || m >= 1 << 15)) bad(`channel ${o}: multiplier ${m} outside [2^14, 2^15)`);
@@ -59,7 +68,8 @@ export function verifyLayers(lp: LayerProgram): void {
     if (!same(x, l.inShape)) bad(`inShape ${fmt(l.inShape)} but its input is ${fmt(x)}`);
     const want = expectedOut(l, x);
     if (!same(want, l.outShape)) bad(`outShape ${fmt(l.outShape)}, its parameters give ${fmt(want)}`);
-    if (!same(lp.shapes.get(l.output), l.outShape)) bad(`program shape of '${l.output}' is ${fmt(lp.shapes.get(l.output))}`);
+    if (!same(lp.shapes.get(l.output), l.outShape))
+      bad(`program shape of '${l.output}' is ${fmt(lp.shapes.get(l.output))}`);
     if (!(l.clamp.lo <= l.clamp.hi)) bad(`clamp ${l.clamp.lo}..${l.clamp.hi}`);
     defined.set(l.output, l.outShape);
 
@@ -72,7 +82,8 @@ export function verifyLayers(lp: LayerProgram): void {
         const s = l.structured;
         if (s) {
           if (lp.mode !== "structured") bad("structured layer in a dense program");
-          if (l.kh !== l.kw || s.c < 1 || s.c > C || s.n < 1 || s.n > l.kh) bad(`invalid structure (c=${s.c}, n=${s.n})`);
+          if (l.kh !== l.kw || s.c < 1 || s.c > C || s.n < 1 || s.n > l.kh)
+            bad(`invalid structure (c=${s.c}, n=${s.n})`);
           if (l.groups > 1 && (C !== 1 || s.c !== 1)) bad("grouped structured conv must be depthwise with c = 1");
           if (s.alpha.length !== l.cout * s.c * s.n * s.n) bad(`alpha has ${s.alpha.length} values`);
         }
@@ -81,7 +92,8 @@ export function verifyLayers(lp: LayerProgram): void {
           const wlen = s ? s.alpha.length : l.weight.length;
           if (q.weight.length !== wlen) bad(`int8 weight has ${q.weight.length} values, want ${wlen}`);
           if (q.wScale.length !== l.cout) bad(`wScale has ${q.wScale.length} values`);
-          if (Boolean(s) !== (q.eBits !== undefined && q.eShift !== undefined)) bad("eBits/eShift must be present exactly for structured layers");
+          if (Boolean(s) !== (q.eBits !== undefined && q.eShift !== undefined))
+            bad("eBits/eShift must be present exactly for structured layers");
           checkRequant(bad, q.requant, l.cout);
         } else if (l.q) bad("fp32 program carries int8 parameters");
         break;
@@ -94,7 +106,8 @@ export function verifyLayers(lp: LayerProgram): void {
         if (lp.dtype === "int8") {
           const q = l.q ?? bad("int8 program but no quantisation");
           if (q.weight.length !== (s ? s.alpha.length : l.weight.length)) bad("int8 weight size");
-          if (Boolean(s) !== (q.eBits !== undefined && q.eShift !== undefined)) bad("eBits/eShift must be present exactly for structured layers");
+          if (Boolean(s) !== (q.eBits !== undefined && q.eShift !== undefined))
+            bad("eBits/eShift must be present exactly for structured layers");
           checkRequant(bad, q.requant, l.P);
         } else if (l.q) bad("fp32 program carries int8 parameters");
         break;
@@ -104,7 +117,8 @@ export function verifyLayers(lp: LayerProgram): void {
         if (l.shortcut) {
           const [bc = 0, bh = 0, bw = 0] = b;
           const st = l.shortcut.stride;
-          if (l.shortcut.before + bc > (x[0] ?? 0) || Math.ceil(bh / st) !== x[1] || Math.ceil(bw / st) !== x[2]) bad(`shortcut of ${fmt(b)} does not give ${fmt(x)}`);
+          if (l.shortcut.before + bc > (x[0] ?? 0) || Math.ceil(bh / st) !== x[1] || Math.ceil(bw / st) !== x[2])
+            bad(`shortcut of ${fmt(b)} does not give ${fmt(x)}`);
         } else if (!same(b, x)) bad(`adds ${fmt(x)} and ${fmt(b)}`);
         if (lp.dtype === "int8") {
           const q = l.q ?? bad("int8 program but no quantisation");
@@ -134,6 +148,7 @@ export function verifyLayers(lp: LayerProgram): void {
   if (lp.dtype === "int8")
     for (const t of defined.keys()) {
       const s = lp.scales.get(t);
-      if (!(s !== undefined && s > 0 && Number.isFinite(s))) throw new Error(`verify-layers: tensor '${t}' has no valid scale (${s})`);
+      if (!(s !== undefined && s > 0 && Number.isFinite(s)))
+        throw new Error(`verify-layers: tensor '${t}' has no valid scale (${s})`);
     }
 }

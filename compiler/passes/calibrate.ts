@@ -13,7 +13,11 @@ import { runFp32Tensors } from "../reference/fp32.js";
 export const SYNTHETIC_IMAGES = 4;
 
 /** Seeded N(0,1) images of the program's input shape. */
-export function syntheticImages(lp: LayerProgram, count = SYNTHETIC_IMAGES, seed: number | string = "sumac-calibration"): Float32Array[] {
+export function syntheticImages(
+  lp: LayerProgram,
+  count = SYNTHETIC_IMAGES,
+  seed: number | string = "sumac-calibration",
+): Float32Array[] {
   const size = lp.input.shape.reduce((a, b) => a * b, 1);
   const rng = rngFromString(`calibrate:${seed}`);
   return Array.from({ length: count }, () => {
@@ -47,7 +51,9 @@ export function calibrate(lp: LayerProgram, images: readonly Float32Array[]): Ca
   const sums = new Map<string, number>();
   images.forEach((img, k) => {
     if (img.length !== size)
-      throw new InputError(`calibration image ${k}: ${img.length} values, the model input ${lp.input.name} wants ${size} (${lp.input.shape.join("x")})`);
+      throw new InputError(
+        `calibration image ${k}: ${img.length} values, the model input ${lp.input.name} wants ${size} (${lp.input.shape.join("x")})`,
+      );
     runFp32Tensors(lp, img, {
       onTensor: (name, data) => tensors.set(name, maxAbs(data, tensors.get(name) ?? 0)),
       onSumPool: (layer, e) => sums.set(layer.name, maxAbs(e, sums.get(layer.name) ?? 0)),

@@ -9,7 +9,17 @@
 import { InputError } from "../../isa/errors.js";
 import type { Graph, Node, Shape } from "../../models/ir.js";
 import { inferShapes } from "../../models/shapes.js";
-import type { AddLayer, Clamp, ConvLayer, FcLayer, GapLayer, Layer, LayerProgram, PoolLayer, SumPoolLayer } from "../layers.js";
+import type {
+  AddLayer,
+  Clamp,
+  ConvLayer,
+  FcLayer,
+  GapLayer,
+  Layer,
+  LayerProgram,
+  PoolLayer,
+  SumPoolLayer,
+} from "../layers.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Draft = Mutable<Layer>;
@@ -45,7 +55,8 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
   /** The single-consumer layer that produces `t`, for fusing `node` into it. */
   const fusable = (node: Node, t: string, kinds: readonly Layer["kind"][]): Draft => {
     const p = producer.get(t);
-    if (!p || !kinds.includes(p.kind)) fail(node, `cannot be fused: its input '${t}' is not produced by a ${kinds.join("/")} layer`);
+    if (!p || !kinds.includes(p.kind))
+      fail(node, `cannot be fused: its input '${t}' is not produced by a ${kinds.join("/")} layer`);
     if (readCount(t) !== 1) fail(node, `cannot be fused: its input '${t}' is also read elsewhere`);
     return p;
   };
@@ -55,7 +66,8 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
     d.outShape = shapeOf(to);
     producer.set(to, d);
   };
-  const takePad = (t: string): { src: string; pads: Pads } => pendingPad.get(t) ?? { src: resolve(t), pads: [0, 0, 0, 0] };
+  const takePad = (t: string): { src: string; pads: Pads } =>
+    pendingPad.get(t) ?? { src: resolve(t), pads: [0, 0, 0, 0] };
   const add = (d: Draft): void => {
     layers.push(d);
     producer.set(d.output, d);
@@ -64,7 +76,8 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
   for (const node of graph.nodes) {
     const in0 = node.inputs[0]!;
     for (const t of node.inputs)
-      if (pendingPad.has(t) && node.op !== "conv" && node.op !== "sumpool") fail(node, `reads the explicit pad '${t}', which only a conv or sum-pool can absorb`);
+      if (pendingPad.has(t) && node.op !== "conv" && node.op !== "sumpool")
+        fail(node, `reads the explicit pad '${t}', which only a conv or sum-pool can absorb`);
     switch (node.op) {
       case "conv": {
         if (!node.weight) fail(node, "has no weights (the model carries shapes only; use --weights random)");
@@ -111,7 +124,8 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
         break;
       }
       case "bn": {
-        if (!node.scale || !node.shift) fail(node, "has no parameters (the model carries shapes only; use --weights random)");
+        if (!node.scale || !node.shift)
+          fail(node, "has no parameters (the model carries shapes only; use --weights random)");
         const p = fusable(node, in0, ["conv", "fc"]) as Mutable<ConvLayer> | Mutable<FcLayer>;
         if (p.clamp !== NO_CLAMP) fail(node, `cannot be folded into '${p.name}': an activation sits between them`);
         const cout = p.kind === "conv" ? p.cout : p.P;
@@ -164,7 +178,10 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
       case "maxpool":
       case "avgpool": {
         if (node.op === "avgpool" && node.pad > 0 && node.countIncludePad === false)
-          fail(node, "average pooling that excludes padding from the divisor is not supported (the vector unit divides by k*k)");
+          fail(
+            node,
+            "average pooling that excludes padding from the divisor is not supported (the vector unit divides by k*k)",
+          );
         const src = resolve(in0);
         const l: Mutable<PoolLayer> = {
           kind: node.op,
@@ -200,12 +217,21 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
         break;
       case "pad": {
         const users = readers.get(node.output) ?? [];
-        if (users.length !== 1 || (users[0]!.op !== "conv" && users[0]!.op !== "sumpool") || node.output === graph.output)
+        if (
+          users.length !== 1 ||
+          (users[0]!.op !== "conv" && users[0]!.op !== "sumpool") ||
+          node.output === graph.output
+        )
           fail(node, "an explicit pad must feed exactly one conv or sum-pool");
         const inner = takePad(in0);
         pendingPad.set(node.output, {
           src: inner.src,
-          pads: [inner.pads[0] + node.pads[0], inner.pads[1] + node.pads[1], inner.pads[2] + node.pads[2], inner.pads[3] + node.pads[3]],
+          pads: [
+            inner.pads[0] + node.pads[0],
+            inner.pads[1] + node.pads[1],
+            inner.pads[2] + node.pads[2],
+            inner.pads[3] + node.pads[3],
+          ],
         });
         break;
       }
@@ -236,7 +262,8 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
   }
 
   const output = resolve(graph.output);
-  if (!producer.has(output) && output !== graph.input.name) throw new InputError(`graph '${graph.name}': output '${graph.output}' is not produced by any layer`);
+  if (!producer.has(output) && output !== graph.input.name)
+    throw new InputError(`graph '${graph.name}': output '${graph.output}' is not produced by any layer`);
   const shapes = new Map<string, Shape>([[graph.input.name, graph.input.shape]]);
   for (const l of layers) shapes.set(l.output, l.outShape);
   return {

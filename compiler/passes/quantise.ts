@@ -23,7 +23,18 @@
 //   range (outliers saturate), output scale s_in * 2^eShift.
 
 import type { Calibration } from "./calibrate.js";
-import type { AddLayer, Clamp, ConvLayer, ConvQuant, FcLayer, GapLayer, Layer, LayerProgram, PoolLayer, SumPoolLayer } from "../layers.js";
+import type {
+  AddLayer,
+  Clamp,
+  ConvLayer,
+  ConvQuant,
+  FcLayer,
+  GapLayer,
+  Layer,
+  LayerProgram,
+  PoolLayer,
+  SumPoolLayer,
+} from "../layers.js";
 import {
   Q_MAX,
   Q_MIN,
@@ -82,7 +93,8 @@ function macQuant(
   const mult = new Int32Array(cout);
   const shift = new Int32Array(cout);
   const maxIn = e ? 2 ** (e.eBits - 1) : Q_MAX + 1;
-  if (maxIn * Q_MAX * terms > INT32_MAX && !e) throw new Error(`quantise: layer '${l.name}': ${terms} int8 products can overflow int32`);
+  if (maxIn * Q_MAX * terms > INT32_MAX && !e)
+    throw new Error(`quantise: layer '${l.name}': ${terms} int8 products can overflow int32`);
   for (let o = 0; o < cout; o++) {
     const sw = scale[o]!;
     qb[o] = clampInt(Math.round(bias[o]! / (sAcc * sw)), -INT32_MAX, INT32_MAX);
@@ -105,7 +117,12 @@ export interface QuantiseResult {
  */
 export type ERange = "worst" | "calibrated";
 
-export function quantise(lp: LayerProgram, cal: Calibration, hw: QuantHw, eRange: ERange = "calibrated"): QuantiseResult {
+export function quantise(
+  lp: LayerProgram,
+  cal: Calibration,
+  hw: QuantHw,
+  eRange: ERange = "calibrated",
+): QuantiseResult {
   const notes: string[] = [];
   const ranges = cal.tensors;
   const scales = new Map<string, number>();

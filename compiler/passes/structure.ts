@@ -39,7 +39,10 @@ export function structure(lp: LayerProgram, graph: Graph, opts: StructureOptions
   if (file) {
     const known = new Set(lp.layers.filter((l) => l.kind === "conv" || l.kind === "fc").map((l) => l.name));
     for (const name of Object.keys(file))
-      if (!known.has(name)) throw new InputError(`${where}: layer '${name}' is not a conv or fc layer of ${lp.model} (known: ${[...known].join(", ")})`);
+      if (!known.has(name))
+        throw new InputError(
+          `${where}: layer '${name}' is not a conv or fc layer of ${lp.model} (known: ${[...known].join(", ")})`,
+        );
   }
   const ctx = { tol: opts.tol, auto: spec === "auto", where, notes };
   const layers = lp.layers.map((l): Layer => {
@@ -66,14 +69,23 @@ interface Ctx {
   readonly notes: string[];
 }
 
-function structureConv(l: ConvLayer, forced: StructEntry | undefined, given: { c: number; n: number } | undefined, ctx: Ctx): ConvLayer {
+function structureConv(
+  l: ConvLayer,
+  forced: StructEntry | undefined,
+  given: { c: number; n: number } | undefined,
+  ctx: Ctx,
+): ConvLayer {
   const dense = withoutStructure(l);
   const C = l.cin / l.groups;
   const N = l.kh;
-  if (forced && !("c" in forced)) throw new InputError(`${ctx.where}: layer '${l.name}' is a conv and needs {c, n}, not {R}`);
+  if (forced && !("c" in forced))
+    throw new InputError(`${ctx.where}: layer '${l.name}' is a conv and needs {c, n}, not {R}`);
   const supported = l.kh === l.kw && (l.groups === 1 || C === 1);
   if (!supported) {
-    if (forced) throw new InputError(`${ctx.where}: layer '${l.name}': structure needs a square kernel and groups 1 or depthwise`);
+    if (forced)
+      throw new InputError(
+        `${ctx.where}: layer '${l.name}': structure needs a square kernel and groups 1 or depthwise`,
+      );
     return dense;
   }
   let pick: { c: number; n: number } | undefined = forced ?? given;
@@ -87,17 +99,22 @@ function structureConv(l: ConvLayer, forced: StructEntry | undefined, given: { c
   const p = projectConv(l.weight, l.cout, C, N, pick.c, pick.n);
   if (p.residual > ctx.tol) {
     if (!forced) {
-      ctx.notes.push(`${l.name}: (c=${pick.c}, n=${pick.n}) residual ${p.residual.toExponential(2)} > tol ${ctx.tol}: lowered dense`);
+      ctx.notes.push(
+        `${l.name}: (c=${pick.c}, n=${pick.n}) residual ${p.residual.toExponential(2)} > tol ${ctx.tol}: lowered dense`,
+      );
       return dense;
     }
-    ctx.notes.push(`${l.name}: forced (c=${pick.c}, n=${pick.n}) with residual ${p.residual.toExponential(2)} > tol ${ctx.tol}: the structured layer approximates W`);
+    ctx.notes.push(
+      `${l.name}: forced (c=${pick.c}, n=${pick.n}) with residual ${p.residual.toExponential(2)} > tol ${ctx.tol}: the structured layer approximates W`,
+    );
   }
   return { ...dense, structured: { c: pick.c, n: pick.n, residual: p.residual, alpha: Float32Array.from(p.alpha) } };
 }
 
 function structureFc(l: FcLayer, forced: StructEntry | undefined, given: { R: number } | undefined, ctx: Ctx): FcLayer {
   const dense = withoutStructure(l);
-  if (forced && !("R" in forced)) throw new InputError(`${ctx.where}: layer '${l.name}' is fully connected and needs {R}, not {c, n}`);
+  if (forced && !("R" in forced))
+    throw new InputError(`${ctx.where}: layer '${l.name}' is fully connected and needs {R}, not {c, n}`);
   let R: number | undefined = forced?.R ?? given?.R;
   if (R === undefined && ctx.auto) R = detectFc(l.weight, l.P, l.Q, ctx.tol).R;
   if (R === undefined) return dense;
@@ -112,7 +129,9 @@ function structureFc(l: FcLayer, forced: StructEntry | undefined, given: { R: nu
       ctx.notes.push(`${l.name}: R=${R} residual ${p.residual.toExponential(2)} > tol ${ctx.tol}: lowered dense`);
       return dense;
     }
-    ctx.notes.push(`${l.name}: forced R=${R} with residual ${p.residual.toExponential(2)} > tol ${ctx.tol}: the structured layer approximates W`);
+    ctx.notes.push(
+      `${l.name}: forced R=${R} with residual ${p.residual.toExponential(2)} > tol ${ctx.tol}: the structured layer approximates W`,
+    );
   }
   return { ...dense, structured: { R, residual: p.residual, alpha: Float32Array.from(p.alpha) } };
 }

@@ -4,7 +4,19 @@
 
 import type { Shape } from "../../models/ir.js";
 import type { ConvLayer, FcLayer, Layer, LayerProgram } from "../layers.js";
-import { channelSums, conv2d, type Fmap, fmap, matVec, maxPool, pad, shortcutA, sumPool1d, sumPool3d, windowSum } from "./kernels.js";
+import {
+  channelSums,
+  conv2d,
+  type Fmap,
+  fmap,
+  matVec,
+  maxPool,
+  pad,
+  shortcutA,
+  sumPool1d,
+  sumPool3d,
+  windowSum,
+} from "./kernels.js";
 
 export interface RunHooks {
   /** Called with every tensor as it is produced (the input first); the array must not be kept or modified. */
@@ -99,7 +111,8 @@ function layerFp32(l: Layer, ins: readonly Fmap[], hooks: RunHooks): Fmap {
 /** Runs every layer on one image; returns all tensors by name (Float64Array, values rounded to float32). */
 export function runFp32Tensors(lp: LayerProgram, input: ArrayLike<number>, hooks: RunHooks = {}): Map<string, Fmap> {
   const want = lp.input.shape.reduce((a, b) => a * b, 1);
-  if (input.length !== want) throw new Error(`runFp32: input has ${input.length} values, the model wants ${want} (${lp.input.shape.join("x")})`);
+  if (input.length !== want)
+    throw new Error(`runFp32: input has ${input.length} values, the model wants ${want} (${lp.input.shape.join("x")})`);
   const x0 = shapeToFmap(Float32Array.from(input), lp.input.shape);
   const tensors = new Map<string, Fmap>([[lp.input.name, x0]]);
   hooks.onTensor?.(lp.input.name, x0.data, null);

@@ -14,7 +14,18 @@
 import type { ConvLayer, FcLayer, Layer, LayerProgram, Requant } from "../layers.js";
 import { clampInt, roundShift, saturate } from "../intmath.js";
 import { shapeToFmap, type RunHooks } from "./fp32.js";
-import { channelSums, conv2d, type Fmap, matVec, maxPool, pad, shortcutA, sumPool1d, sumPool3d, windowSum } from "./kernels.js";
+import {
+  channelSums,
+  conv2d,
+  type Fmap,
+  matVec,
+  maxPool,
+  pad,
+  shortcutA,
+  sumPool1d,
+  sumPool3d,
+  windowSum,
+} from "./kernels.js";
 
 function need<T>(l: Layer, q: T | undefined): T {
   if (q === undefined) throw new Error(`runInt8: layer '${l.name}' (${l.kind}) has no quantisation parameters`);
@@ -27,7 +38,8 @@ function requantInPlace(acc: Fmap, r: Requant): void {
     const bias = r.bias[c]!;
     const mult = r.mult[c]!;
     const shift = r.shift[c]!;
-    for (let p = c * plane; p < (c + 1) * plane; p++) acc.data[p] = clampInt(roundShift((acc.data[p]! + bias) * mult, shift), r.lo, r.hi);
+    for (let p = c * plane; p < (c + 1) * plane; p++)
+      acc.data[p] = clampInt(roundShift((acc.data[p]! + bias) * mult, shift), r.lo, r.hi);
   }
 }
 
@@ -82,7 +94,8 @@ function layerInt8(l: Layer, ins: readonly Fmap[]): Fmap {
       const q = need(l, l.q);
       const b = l.shortcut ? shortcutA(ins[1]!, l.shortcut.stride, l.shortcut.before, x.c) : ins[1]!;
       const out = new Float64Array(x.data.length);
-      for (let i = 0; i < out.length; i++) out[i] = clampInt(roundShift(x.data[i]! * q.ma + b.data[i]! * q.mb, q.shift), q.lo, q.hi);
+      for (let i = 0; i < out.length; i++)
+        out[i] = clampInt(roundShift(x.data[i]! * q.ma + b.data[i]! * q.mb, q.shift), q.lo, q.hi);
       return { ...x, data: out };
     }
     case "maxpool":

@@ -34,7 +34,8 @@ export function sumPool3d(x: Fmap, kc: number, kh: number, kw: number, dil: numb
   const oc = x.c - kc + 1;
   const oh = x.h - dil * (kh - 1);
   const ow = x.w - dil * (kw - 1);
-  if (oc < 1 || oh < 1 || ow < 1) throw new Error(`sumPool3d: window (${kc},${kh},${kw}) larger than input (${x.c},${x.h},${x.w})`);
+  if (oc < 1 || oh < 1 || ow < 1)
+    throw new Error(`sumPool3d: window (${kc},${kh},${kw}) larger than input (${x.c},${x.h},${x.w})`);
   const plane = x.h * x.w;
   const s1 = new Float64Array(oc * plane);
   for (let c = 0; c < oc; c++)
@@ -87,8 +88,10 @@ export function conv2d(
 ): Fmap {
   const cpg = x.c / groups;
   const opg = cout / groups;
-  if (!Number.isInteger(cpg) || !Number.isInteger(opg)) throw new Error(`conv2d: groups ${groups} do not divide ${x.c}->${cout}`);
-  if (weight.length !== cout * cpg * kh * kw) throw new Error(`conv2d: ${weight.length} weights, want ${cout * cpg * kh * kw}`);
+  if (!Number.isInteger(cpg) || !Number.isInteger(opg))
+    throw new Error(`conv2d: groups ${groups} do not divide ${x.c}->${cout}`);
+  if (weight.length !== cout * cpg * kh * kw)
+    throw new Error(`conv2d: ${weight.length} weights, want ${cout * cpg * kh * kw}`);
   const oh = Math.floor((x.h - dil * (kh - 1) - 1) / stride) + 1;
   const ow = Math.floor((x.w - dil * (kw - 1) - 1) / stride) + 1;
   const out = new Float64Array(cout * oh * ow);

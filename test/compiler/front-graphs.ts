@@ -17,7 +17,14 @@ export function conv(
   cin: number,
   cout: number,
   k: number,
-  o: { stride?: number; pad?: number; groups?: number; dilation?: number; bias?: boolean; struct?: { c: number; n: number } } = {},
+  o: {
+    stride?: number;
+    pad?: number;
+    groups?: number;
+    dilation?: number;
+    bias?: boolean;
+    struct?: { c: number; n: number };
+  } = {},
 ): ConvNode {
   return {
     op: "conv",
@@ -37,11 +44,25 @@ export function conv(
     ...(o.struct ? { structure: { ...o.struct, residual: 0, source: "model" as const } } : {}),
   };
 }
-export const bn = (name: string, input: string, channels: number): Node => ({ op: "bn", name, inputs: [input], output: name, channels, scale: null, shift: null });
+export const bn = (name: string, input: string, channels: number): Node => ({
+  op: "bn",
+  name,
+  inputs: [input],
+  output: name,
+  channels,
+  scale: null,
+  shift: null,
+});
 export const relu = (name: string, input: string): Node => ({ op: "relu", name, inputs: [input], output: name });
 
 export function build(name: string, inShape: number[], nodes: Node[], seed = "front-test"): Graph {
-  const g: Graph = { name, input: { name: "x", shape: inShape }, output: nodes[nodes.length - 1]!.output, nodes, shapes: new Map() };
+  const g: Graph = {
+    name,
+    input: { name: "x", shape: inShape },
+    output: nodes[nodes.length - 1]!.output,
+    nodes,
+    shapes: new Map(),
+  };
   return inferShapes(initGraphWeights(g, seed));
 }
 
@@ -76,7 +97,17 @@ export function tinyResNet(structured = false, seed = "tiny"): Graph {
     { op: "avgpool", name: "ap", inputs: ["mp"], output: "ap", k: 3, stride: 1, pad: 1, countIncludePad: true },
     { op: "gap", name: "gap", inputs: ["ap"], output: "gap" },
     { op: "flatten", name: "flat", inputs: ["gap"], output: "flat" },
-    { op: "fc", name: "fc", inputs: ["flat"], output: "fc", P: 10, Q: 16, weight: null, bias: null, ...(structured ? { structure: { R: 6, residual: 0, source: "model" as const } } : {}) },
+    {
+      op: "fc",
+      name: "fc",
+      inputs: ["flat"],
+      output: "fc",
+      P: 10,
+      Q: 16,
+      weight: null,
+      bias: null,
+      ...(structured ? { structure: { R: 6, residual: 0, source: "model" as const } } : {}),
+    },
   ];
   return build(structured ? "tiny-struct" : "tiny", [3, 8, 8], nodes, seed);
 }

@@ -9,7 +9,8 @@ import type { Graph, Node } from "../../models/ir.js";
 import { composeConv } from "../../models/structure/compose.js";
 import { HW8, bn, build, conv, normalImage, relErr, relu, tinyResNet } from "./front-graphs.js";
 
-const opts = (o: Partial<PipelineOptions> = {}): PipelineOptions => ({ mode: "structured", dtype: "fp32", hw: HW8, ...o }) as PipelineOptions;
+const opts = (o: Partial<PipelineOptions> = {}): PipelineOptions =>
+  ({ mode: "structured", dtype: "fp32", hw: HW8, ...o }) as PipelineOptions;
 
 function throwsInput(f: () => unknown, re: RegExp): void {
   try {
@@ -34,7 +35,8 @@ describe("compiler front: normalise", () => {
     expect(l.output).to.equal("b");
     for (let o = 0; o < 4; o++) {
       expect(l.bias[o]).to.be.closeTo(cv.bias![o]! * b.scale![o]! + b.shift![o]!, 1e-6);
-      for (let i = 0; i < 27; i++) expect(l.weight[o * 27 + i]).to.be.closeTo(cv.weight![o * 27 + i]! * b.scale![o]!, 1e-6);
+      for (let i = 0; i < 27; i++)
+        expect(l.weight[o * 27 + i]).to.be.closeTo(cv.weight![o * 27 + i]! * b.scale![o]!, 1e-6);
     }
     const x = normalImage(75, 5);
     expect(relErr(runFp32(lp, x), executeGraph(g, x).get("b")!)).to.be.below(1e-5);
@@ -88,7 +90,12 @@ describe("compiler front: normalise", () => {
     throwsInput(() => normalise(base([bn("b", "r", 4)])), /node 'b' \(bn\)/);
     throwsInput(() => normalise(build("bad2", [3, 4, 4], [relu("r0", "x")])), /node 'r0' \(relu\)/);
     throwsInput(
-      () => normalise(base([{ op: "avgpool", name: "ap", inputs: ["r"], output: "ap", k: 3, stride: 1, pad: 1, countIncludePad: false }])),
+      () =>
+        normalise(
+          base([
+            { op: "avgpool", name: "ap", inputs: ["r"], output: "ap", k: 3, stride: 1, pad: 1, countIncludePad: false },
+          ]),
+        ),
       /node 'ap' \(avgpool\)/,
     );
     throwsInput(
@@ -102,13 +109,29 @@ describe("compiler front: normalise", () => {
       /node 'pd' \(pad\)/,
     );
     // vop.pool max has no clamp: a relu after a maxpool is not fused.
-    throwsInput(() => normalise(base([{ op: "maxpool", name: "mp", inputs: ["r"], output: "mp", k: 2, stride: 2, pad: 0 }, relu("r2", "mp")])), /node 'r2' \(relu\)/);
+    throwsInput(
+      () =>
+        normalise(
+          base([{ op: "maxpool", name: "mp", inputs: ["r"], output: "mp", k: 2, stride: 2, pad: 0 }, relu("r2", "mp")]),
+        ),
+      /node 'r2' \(relu\)/,
+    );
     // A conv output read twice cannot take a fused relu.
     throwsInput(
-      () => normalise(build("bad3", [3, 4, 4], [conv("c", "x", 3, 4, 3), relu("r", "c"), { op: "add", name: "a", inputs: ["c", "r"], output: "a" }])),
+      () =>
+        normalise(
+          build(
+            "bad3",
+            [3, 4, 4],
+            [conv("c", "x", 3, 4, 3), relu("r", "c"), { op: "add", name: "a", inputs: ["c", "r"], output: "a" }],
+          ),
+        ),
       /node 'r' \(relu\)/,
     );
-    const noWeights: Graph = { ...base([]), nodes: base([]).nodes.map((n) => (n.op === "conv" ? { ...n, weight: null } : n)) };
+    const noWeights: Graph = {
+      ...base([]),
+      nodes: base([]).nodes.map((n) => (n.op === "conv" ? { ...n, weight: null } : n)),
+    };
     throwsInput(() => normalise(noWeights), /node 'c' \(conv\).*weights/);
   });
 });
@@ -116,7 +139,11 @@ describe("compiler front: normalise", () => {
 describe("compiler front: structure", () => {
   it("dense mode keeps every layer dense; structured mode takes the model's (c, n)/R with alpha from the folded weights", () => {
     const g = tinyResNet(true);
-    expect(runFront(g, { mode: "dense", dtype: "fp32", hw: HW8 }).layers.some((l) => (l.kind === "conv" || l.kind === "fc") && l.structured)).to.equal(false);
+    expect(
+      runFront(g, { mode: "dense", dtype: "fp32", hw: HW8 }).layers.some(
+        (l) => (l.kind === "conv" || l.kind === "fc") && l.structured,
+      ),
+    ).to.equal(false);
     const lp = runFront(g, { mode: "structured", dtype: "fp32", hw: HW8 });
     const c2 = lp.layers.find((l) => l.name === "conv2") as ConvLayer;
     expect(c2.structured).to.include({ c: 4, n: 2 });
@@ -152,7 +179,12 @@ describe("compiler front: structure", () => {
     expect(c2.structured).to.include({ c: 4, n: 2 });
     expect(c2.structured!.residual).to.be.above(0.1);
     expect(forced.notes.join("\n")).to.match(/conv2: forced \(c=4, n=2\) with residual/);
-    const claimed: Graph = { ...g, nodes: g.nodes.map((n) => (n.name === "conv2" ? { ...n, structure: { c: 4, n: 2, residual: 0, source: "model" as const } } : n)) as Node[] };
+    const claimed: Graph = {
+      ...g,
+      nodes: g.nodes.map((n) =>
+        n.name === "conv2" ? { ...n, structure: { c: 4, n: 2, residual: 0, source: "model" as const } } : n,
+      ) as Node[],
+    };
     const lp = runFront(claimed, { mode: "structured", dtype: "fp32", hw: HW8 });
     expect((lp.layers.find((l) => l.name === "conv2") as ConvLayer).structured).to.equal(undefined);
     expect(lp.notes.join("\n")).to.match(/conv2: \(c=4, n=2\) residual .* lowered dense/);
@@ -160,16 +192,38 @@ describe("compiler front: structure", () => {
 
   it("bad struct file entries are InputErrors naming the layer", () => {
     const g = tinyResNet(false);
-    throwsInput(() => runFront(g, { mode: "structured", dtype: "fp32", hw: HW8, struct: { nope: { c: 1, n: 1 } }, structSource: "s.json" }), /s\.json: layer 'nope'/);
-    throwsInput(() => runFront(g, { mode: "structured", dtype: "fp32", hw: HW8, struct: { conv2: { c: 9, n: 2 } } }), /conv2.*c=9/);
-    throwsInput(() => runFront(g, { mode: "structured", dtype: "fp32", hw: HW8, struct: { fc: { c: 1, n: 1 } } }), /'fc'.*\{R\}/);
+    throwsInput(
+      () =>
+        runFront(g, {
+          mode: "structured",
+          dtype: "fp32",
+          hw: HW8,
+          struct: { nope: { c: 1, n: 1 } },
+          structSource: "s.json",
+        }),
+      /s\.json: layer 'nope'/,
+    );
+    throwsInput(
+      () => runFront(g, { mode: "structured", dtype: "fp32", hw: HW8, struct: { conv2: { c: 9, n: 2 } } }),
+      /conv2.*c=9/,
+    );
+    throwsInput(
+      () => runFront(g, { mode: "structured", dtype: "fp32", hw: HW8, struct: { fc: { c: 1, n: 1 } } }),
+      /'fc'.*\{R\}/,
+    );
   });
 });
 
 describe("compiler front: pipeline", () => {
   it("lists its passes in order and lets the back half reuse the Pass type", () => {
     expect(PASSES).to.deep.equal(["frontend", "normalise", "structure", "calibrate", "quantise"]);
-    const extra = { name: "count", doc: "test pass", run: (s: never) => s, verify: () => undefined, print: () => "counted\n" };
+    const extra = {
+      name: "count",
+      doc: "test pass",
+      run: (s: never) => s,
+      verify: () => undefined,
+      print: () => "counted\n",
+    };
     const r = runPipeline(tinyResNet(), { ...opts(), dumpAfter: "count" }, [...FRONT_PASSES, extra]);
     expect(r.dump).to.equal("counted\n");
   });
@@ -185,15 +239,25 @@ describe("compiler front: pipeline", () => {
     expect(b.dump).to.match(/^layers tiny-struct mode=structured dtype=fp32/);
     expect(b.dump).to.match(/conv2: conv relu6_1\[8,8,8\] -> relu2\[8,8,8\] k=3x3 .*struct\(c=4,n=2,/);
     const q = runPipeline(g, { ...opts({ dtype: "int8" }), dumpAfter: "quantise" });
-    expect(q.dump).to.match(/conv2: conv relu6_1\[8,8,8\]@[0-9.]+ -> relu2\[8,8,8\]@[0-9.]+ .* relu q\{mult=\d+\.\.\d+ .* out=0\.\.127 E=8b>>\d\}/);
-    expect(runPipeline(g, { ...opts({ dtype: "int8" }), dumpAfter: "calibrate" }).dump).to.match(/ranges\n {2}x: max\|x\| = /);
+    expect(q.dump).to.match(
+      /conv2: conv relu6_1\[8,8,8\]@[0-9.]+ -> relu2\[8,8,8\]@[0-9.]+ .* relu q\{mult=\d+\.\.\d+ .* out=0\.\.127 E=8b>>\d\}/,
+    );
+    expect(runPipeline(g, { ...opts({ dtype: "int8" }), dumpAfter: "calibrate" }).dump).to.match(
+      /ranges\n {2}x: max\|x\| = /,
+    );
   });
 
   it("an unknown --dump-after pass is an InputError listing the passes", () => {
-    throwsInput(() => runPipeline(tinyResNet(), { ...opts(), dumpAfter: "lowerr" }), /unknown pass 'lowerr' \(passes: frontend, normalise, structure, calibrate, quantise\)/);
+    throwsInput(
+      () => runPipeline(tinyResNet(), { ...opts(), dumpAfter: "lowerr" }),
+      /unknown pass 'lowerr' \(passes: frontend, normalise, structure, calibrate, quantise\)/,
+    );
   });
 
   it("calibration images of the wrong size are an InputError", () => {
-    throwsInput(() => runFront(tinyResNet(), { mode: "dense", dtype: "int8", hw: HW8, calibration: [new Float32Array(5)] }), /calibration image 0/);
+    throwsInput(
+      () => runFront(tinyResNet(), { mode: "dense", dtype: "int8", hw: HW8, calibration: [new Float32Array(5)] }),
+      /calibration image 0/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { quantizeMultiplier, quantizeMultiplierPair, requantValue, roundShift, saturate, sumShift } from "../../compiler/intmath.js";
+import {
+  quantizeMultiplier,
+  quantizeMultiplierPair,
+  requantValue,
+  roundShift,
+  saturate,
+  sumShift,
+} from "../../compiler/intmath.js";
 import { quantizeInput, dequantize } from "../../compiler/reference/quant-io.js";
 
 // Independent definition: floor((v + 2^(s-1)) / 2^s) in BigInt (BigInt >> is an arithmetic floor shift).
@@ -41,7 +48,9 @@ describe("compiler/intmath", () => {
     for (let i = 0; i < 5000; i++) {
       const real = 2 ** (-30 + 40 * r());
       const { mult, shift } = quantizeMultiplier(real);
-      expect(mult).to.be.at.least(2 ** 14).and.below(2 ** 15);
+      expect(mult)
+        .to.be.at.least(2 ** 14)
+        .and.below(2 ** 15);
       expect(Math.abs(mult / 2 ** shift - real) / real).to.be.at.most(2 ** -14);
     }
     for (const real of [1, 0.5, 2 ** -10, 0.75]) {
@@ -53,7 +62,9 @@ describe("compiler/intmath", () => {
 
   it("quantizeMultiplierPair shares the shift and approximates both ratios", () => {
     const { ma, mb, shift } = quantizeMultiplierPair(0.8, 0.3);
-    expect(Math.max(ma, mb)).to.be.at.least(2 ** 14).and.below(2 ** 15);
+    expect(Math.max(ma, mb))
+      .to.be.at.least(2 ** 14)
+      .and.below(2 ** 15);
     expect(Math.abs(ma / 2 ** shift - 0.8)).to.be.below(2 ** -shift);
     expect(Math.abs(mb / 2 ** shift - 0.3)).to.be.below(2 ** -shift);
   });

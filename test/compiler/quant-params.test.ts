@@ -41,7 +41,9 @@ describe("compiler quantise parameters", () => {
     expect(c1.q!.requant.lo).to.equal(0);
     expect(c1.q!.requant.hi).to.equal(Math.min(127, Math.round(6 / s("relu6_1"))));
     expect([layer<ConvLayer>("conv2").q!.requant.lo, layer<ConvLayer>("conv2").q!.requant.hi]).to.deep.equal([0, 127]);
-    expect([layer<ConvLayer>("conv3").q!.requant.lo, layer<ConvLayer>("conv3").q!.requant.hi]).to.deep.equal([-127, 127]);
+    expect([layer<ConvLayer>("conv3").q!.requant.lo, layer<ConvLayer>("conv3").q!.requant.hi]).to.deep.equal([
+      -127, 127,
+    ]);
   });
 
   it("add, avgpool, gap: multipliers approximate the scale ratios (and 1/k^2, 1/(HW))", () => {
@@ -63,11 +65,16 @@ describe("compiler quantise parameters", () => {
 
   it("the layer verifier rejects a broken program, naming the layer", () => {
     const c2 = layer<ConvLayer>("conv2");
-    const broken: LayerProgram = { ...lp, layers: lp.layers.map((l) => (l === c2 ? { ...c2, q: { ...c2.q!, weight: new Int8Array(3) } } : l)) };
+    const broken: LayerProgram = {
+      ...lp,
+      layers: lp.layers.map((l) => (l === c2 ? { ...c2, q: { ...c2.q!, weight: new Int8Array(3) } } : l)),
+    };
     expect(() => verifyLayers(broken)).to.throw(/layer 'conv2' \(conv\): int8 weight has 3 values/);
     const badMult: LayerProgram = {
       ...lp,
-      layers: lp.layers.map((l) => (l === c2 ? { ...c2, q: { ...c2.q!, requant: { ...c2.q!.requant, mult: new Int32Array(8).fill(5) } } } : l)),
+      layers: lp.layers.map((l) =>
+        l === c2 ? { ...c2, q: { ...c2.q!, requant: { ...c2.q!.requant, mult: new Int32Array(8).fill(5) } } } : l,
+      ),
     };
     expect(() => verifyLayers(badMult)).to.throw(/conv2.*multiplier 5 outside/);
   });

@@ -35,7 +35,9 @@ interface GoldenFc {
   weight: number[];
   y: number[];
 }
-const golden = JSON.parse(readFileSync(new URL("../fixtures/compiler/golden_struct.json", import.meta.url), "utf8")) as { conv: GoldenConv[]; fc: GoldenFc[] };
+const golden = JSON.parse(
+  readFileSync(new URL("../fixtures/compiler/golden_struct.json", import.meta.url), "utf8"),
+) as { conv: GoldenConv[]; fc: GoldenFc[] };
 
 function oneConv(g: GoldenConv, structured: boolean): LayerProgram {
   const layer: ConvLayer = {
@@ -62,7 +64,16 @@ function oneConv(g: GoldenConv, structured: boolean): LayerProgram {
     ["x", layer.inShape],
     ["y", layer.outShape],
   ]);
-  return { model: g.id, mode: structured ? "structured" : "dense", dtype: "fp32", input: { name: "x", shape: layer.inShape }, output: "y", layers: [layer], scales: new Map(), shapes };
+  return {
+    model: g.id,
+    mode: structured ? "structured" : "dense",
+    dtype: "fp32",
+    input: { name: "x", shape: layer.inShape },
+    output: "y",
+    layers: [layer],
+    scales: new Map(),
+    shapes,
+  };
 }
 
 describe("compiler/reference fp32", () => {
@@ -121,7 +132,9 @@ describe("compiler/reference fp32", () => {
     const g = tinyResNet(true);
     const dense = runFront(g, { mode: "dense", dtype: "fp32", hw: HW8 });
     const structured = runFront(g, { mode: "structured", dtype: "fp32", hw: HW8 });
-    const lowered = structured.layers.filter((l) => (l.kind === "conv" || l.kind === "fc") && l.structured).map((l) => l.name);
+    const lowered = structured.layers
+      .filter((l) => (l.kind === "conv" || l.kind === "fc") && l.structured)
+      .map((l) => l.name);
     expect(lowered).to.deep.equal(["conv1", "conv2", "conv3", "conv4", "conv5", "dw", "fc"]);
     const x = normalImage(3 * 8 * 8, 3);
     const a = runFp32Tensors(dense, x);
@@ -152,7 +165,9 @@ function naiveStructuredInt8(l: ConvLayer, x: Int8Array): Int8Array {
   const lim = (1n << BigInt(q.eBits! - 1)) - 1n;
   const E = (c: number, y: number, z: number): bigint => {
     let sum = 0n;
-    for (let i = 0; i < kc; i++) for (let j = 0; j < kk; j++) for (let k = 0; k < kk; k++) sum += at(c + i, y + j * l.dilation, z + k * l.dilation);
+    for (let i = 0; i < kc; i++)
+      for (let j = 0; j < kk; j++)
+        for (let k = 0; k < kk; k++) sum += at(c + i, y + j * l.dilation, z + k * l.dilation);
     let e = q.eShift! === 0 ? sum : (sum + (1n << BigInt(q.eShift! - 1))) >> BigInt(q.eShift!);
     if (e > lim) e = lim;
     if (e < -lim - 1n) e = -lim - 1n;
@@ -191,7 +206,12 @@ describe("compiler/reference int8", () => {
       // Each structured conv as a one-layer program, on int8 inputs spanning the full range.
       for (const l of lp.layers) {
         if (l.kind !== "conv" || !l.structured || l.groups !== 1) continue;
-        const one: LayerProgram = { ...lp, input: { name: l.inputs[0]!, shape: l.inShape }, output: l.output, layers: [l] };
+        const one: LayerProgram = {
+          ...lp,
+          input: { name: l.inputs[0]!, shape: l.inShape },
+          output: l.output,
+          layers: [l],
+        };
         const n = l.inShape.reduce((a, b) => a * b, 1);
         const x = Int8Array.from({ length: n }, (_, i) => ((i * 7919) % 255) - 127);
         expect(Array.from(runInt8(one, x)), l.name).to.deep.equal(Array.from(naiveStructuredInt8(l, x)));
