@@ -47,13 +47,16 @@ interface BackStages {
   ops?: Op[];
 }
 
-const stages = (s: PipelineState): BackStages => (s.stages ?? {}) as BackStages;
+const stages = (s: PipelineState): BackStages => s.stages ?? {};
 function need<K extends keyof BackStages>(s: PipelineState, key: K, pass: string): NonNullable<BackStages[K]> {
   const v = stages(s)[key];
   if (v === undefined) throw new Error(`pass '${pass}': '${key}' has not been computed yet`);
-  return v as NonNullable<BackStages[K]>;
+  return v;
 }
-const withStage = (s: PipelineState, add: BackStages): PipelineState => ({ ...s, stages: { ...(s.stages ?? {}), ...add } });
+const withStage = (s: PipelineState, add: BackStages): PipelineState => ({
+  ...s,
+  stages: { ...(s.stages ?? {}), ...add },
+});
 
 /** The back-half passes for a machine and batch size. */
 export function backPasses(hw: HwConfig, batch: number): Pass[] {
@@ -78,12 +81,16 @@ export function backPasses(hw: HwConfig, batch: number): Pass[] {
       },
       verify: (s) => {
         for (const a of need(s, "allocs", "allocate"))
-          for (const b of Object.keys(a.used) as BufferName[]) if (a.used[b] > hw.sram[b].bytes) throw new Error(`allocate: ${b} overflow`);
+          for (const b of Object.keys(a.used) as BufferName[])
+            if (a.used[b] > hw.sram[b].bytes) throw new Error(`allocate: ${b} overflow`);
       },
       print: (s) => {
         const plans = need(s, "plans", "allocate");
         return need(s, "allocs", "allocate")
-          .map((a, i) => `${plans[i]!.layer.name}: ${[...a.slots].map(([r, addrs]) => `${r}@${addrs.map((x) => `0x${x.toString(16)}`).join("/")}`).join(" ")}`)
+          .map(
+            (a, i) =>
+              `${plans[i]!.layer.name}: ${[...a.slots].map(([r, addrs]) => `${r}@${addrs.map((x) => `0x${x.toString(16)}`).join("/")}`).join(" ")}`,
+          )
           .join("\n")
           .concat("\n");
       },
@@ -93,7 +100,12 @@ export function backPasses(hw: HwConfig, batch: number): Pass[] {
       doc: "tile operations per unit queue in program order, double-buffered slots",
       run: (s) => {
         const lp = needLayers(s, "schedule");
-        const ops = scheduleOps(need(s, "plans", "schedule"), need(s, "allocs", "schedule"), { hw, layout: need(s, "layout", "schedule"), batch, dtype: lp.dtype });
+        const ops = scheduleOps(need(s, "plans", "schedule"), need(s, "allocs", "schedule"), {
+          hw,
+          layout: need(s, "layout", "schedule"),
+          batch,
+          dtype: lp.dtype,
+        });
         return withStage(s, { ops });
       },
       verify: (s) => {
@@ -106,7 +118,10 @@ export function backPasses(hw: HwConfig, batch: number): Pass[] {
       doc: "instructions with dependency tokens, the DRAM image and the manifest",
       run: (s) => {
         const lp = needLayers(s, "lower");
-        return { ...s, program: lowerProgram(lp, need(s, "ops", "lower"), { hw, layout: need(s, "layout", "lower"), batch }) };
+        return {
+          ...s,
+          program: lowerProgram(lp, need(s, "ops", "lower"), { hw, layout: need(s, "layout", "lower"), batch }),
+        };
       },
       verify: () => {},
       print: (s) => (s.program ? disassembleProgram(s.program) : ""),
@@ -129,12 +144,17 @@ function disassembleProgram(p: Program): string {
 }
 
 function checkBatch(batch: number): number {
-  if (!Number.isInteger(batch) || batch < 1 || batch > 1024) throw new InputError(`--batch: ${batch} must be an integer from 1 to 1024`);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 1024)
+    throw new InputError(`--batch: ${batch} must be an integer from 1 to 1024`);
   return batch;
 }
 
 /** Compiles a graph for a machine: the front half and the back half, verified after every pass. */
-export function compileDetailed(graph: Graph, hw: HwConfig, opts: CompileOptions): BackResult & { readonly notes: readonly string[]; readonly layers: LayerProgram; readonly dump?: string } {
+export function compileDetailed(
+  graph: Graph,
+  hw: HwConfig,
+  opts: CompileOptions,
+): BackResult & { readonly notes: readonly string[]; readonly layers: LayerProgram; readonly dump?: string } {
   const batch = checkBatch(opts.batch ?? 1);
   const passes = [...FRONT_PASSES, ...backPasses(hw, batch)];
   const r = runPipeline(graph, { ...opts, hw }, passes);
@@ -160,12 +180,22 @@ export function compile(graph: Graph, hw: HwConfig, opts: CompileOptions): Progr
 /** The back half alone, on a LayerProgram built elsewhere (tests, tools): tile .. verify-program. */
 export function compileLayers(lp: LayerProgram, hw: HwConfig, opts: { readonly batch?: number } = {}): BackResult {
   const batch = checkBatch(opts.batch ?? 1);
-  let state: PipelineState = { graph: { name: lp.model, input: lp.input, output: lp.output, nodes: [], shapes: lp.shapes }, layers: lp };
+  let state: PipelineState = {
+    graph: { name: lp.model, input: lp.input, output: lp.output, nodes: [], shapes: lp.shapes },
+    layers: lp,
+  };
   const ctx = { opts: { mode: lp.mode, dtype: lp.dtype, hw }, tol: 1e-3, notes: [] as string[] };
   for (const pass of backPasses(hw, batch)) {
     state = pass.run(state, ctx);
     pass.verify(state, ctx);
   }
   const st = stages(state);
-  return { plans: st.plans!, allocs: st.allocs!, layout: st.layout!, ops: st.ops!, program: state.program!, sramPeak: peakUse(st.allocs!) };
+  return {
+    plans: st.plans!,
+    allocs: st.allocs!,
+    layout: st.layout!,
+    ops: st.ops!,
+    program: state.program!,
+    sramPeak: peakUse(st.allocs!),
+  };
 }

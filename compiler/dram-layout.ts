@@ -49,7 +49,17 @@ export interface DramLayout {
 }
 
 /** Copies block (o0..o1) x (i0..i1) of a [nOut][nIn][pp] tensor into `out` at `at`, as [o][i][pp]. */
-function copyBlock(src: ArrayLike<number>, nIn: number, pp: number, o0: number, o1: number, i0: number, i1: number, out: Int8Array | Float32Array, at: number): void {
+function copyBlock(
+  src: ArrayLike<number>,
+  nIn: number,
+  pp: number,
+  o0: number,
+  o1: number,
+  i0: number,
+  i1: number,
+  out: Int8Array | Float32Array,
+  at: number,
+): void {
   let k = at;
   for (let o = o0; o < o1; o++) {
     for (let i = i0; i < i1; i++) {
@@ -60,7 +70,10 @@ function copyBlock(src: ArrayLike<number>, nIn: number, pp: number, o0: number, 
 }
 
 /** The weight matrix the MAC array reads for a layer, as [nOut][nIn][pp], and how it is tiled. */
-function weightView(plan: LayerPlan, fp32: boolean): { data: ArrayLike<number>; nOut: number; nIn: number; pp: number; tOut: number; tIn: number } | null {
+function weightView(
+  plan: LayerPlan,
+  fp32: boolean,
+): { data: ArrayLike<number>; nOut: number; nIn: number; pp: number; tOut: number; tIn: number } | null {
   if (plan.kind === "conv") {
     const l = plan.layer;
     if (!fp32 && !l.q) throw new Error(`layer '${l.name}' has no quantised weights in an int8 program`);
@@ -113,7 +126,8 @@ function parTables(plan: LayerPlan, fp32: boolean): number[][] {
   const [, H, W] = chw(pl.inShape);
   const q = pl.q;
   if (fp32 || !q) {
-    if (!fp32 && pl.kind !== "maxpool") throw new Error(`layer '${l.name}' has no quantisation parameters in an int8 program`);
+    if (!fp32 && pl.kind !== "maxpool")
+      throw new Error(`layer '${l.name}' has no quantisation parameters in an int8 program`);
     const window = pl.kind === "gap" ? H * W : pl.kind === "avgpool" ? pl.k * pl.k : 1;
     return [[fp32 ? l.clamp.lo : -128, fp32 ? l.clamp.hi : 127, 1 / window, 0]];
   }
@@ -163,7 +177,8 @@ export function layoutDram(lp: LayerProgram, plans: readonly LayerPlan[], batch:
         }
       }
       const data = fp32 ? new Float32Array(off) : new Int8Array(off);
-      for (const [key, o0, o1, i0, i1] of sizes) copyBlock(wv.data, wv.nIn, wv.pp, o0, o1, i0, i1, data, wBlocks.get(key)!.addr - base);
+      for (const [key, o0, o1, i0, i1] of sizes)
+        copyBlock(wv.data, wv.nIn, wv.pp, o0, o1, i0, i1, data, wBlocks.get(key)!.addr - base);
       weights = { addr: base, bytes: off };
       segments.push({ name: `${name}.weights`, addr: base, esize: 1, data });
       next = base + off;

@@ -71,7 +71,8 @@ export function writeProgram(dir: string, program: Program, io: EmitIo, hw?: HwC
     offset += bytes;
   }
   const data = new Uint8Array(offset);
-  for (const [i, s] of program.image.entries()) data.set(new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength), segments[i]!.offset);
+  for (const [i, s] of program.image.entries())
+    data.set(new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength), segments[i]!.offset);
   const manifest: ManifestFile = { ...program.manifest, segments };
   io.writeFile(join(dir, "program.s"), programText(program));
   io.writeFile(join(dir, "program.bin"), encodeProgram(program.instructions));
@@ -96,22 +97,30 @@ export function readProgram(dir: string, io: EmitIo): Program {
     if (e instanceof InputError) throw e;
     throw new InputError(`${manifestPath}: not valid JSON (${(e as Error).message})`);
   }
-  if (m.format !== "sumac-program-1") throw new InputError(`${manifestPath}: format '${String(m.format)}' is not sumac-program-1`);
-  if (!Array.isArray(m.segments) || !Array.isArray(m.layers) || !m.hw) throw new InputError(`${manifestPath}: missing segments, layers or hw`);
+  if (m.format !== "sumac-program-1")
+    throw new InputError(`${manifestPath}: format '${String(m.format)}' is not sumac-program-1`);
+  const shape = m as { segments?: unknown; layers?: unknown; hw?: unknown };
+  if (!Array.isArray(shape.segments) || !Array.isArray(shape.layers) || !shape.hw)
+    throw new InputError(`${manifestPath}: missing segments, layers or hw`);
   const instructions = decodeProgram(readIn(io, dir, "program.bin"));
   const data = readIn(io, dir, "data.bin");
   // Copy into an aligned buffer so typed views of any element size are possible.
   const aligned = new Uint8Array(data.byteLength);
   aligned.set(data);
   const image: Segment[] = m.segments.map((s) => {
-    if (s.offset < 0 || s.offset + s.bytes > aligned.byteLength) throw new InputError(`${manifestPath}: segment '${s.name}' lies outside data.bin`);
+    if (s.offset < 0 || s.offset + s.bytes > aligned.byteLength)
+      throw new InputError(`${manifestPath}: segment '${s.name}' lies outside data.bin`);
     const buf = aligned.buffer.slice(s.offset, s.offset + s.bytes);
-    const view = s.type === "int8" ? new Int8Array(buf) : s.type === "int32" ? new Int32Array(buf) : new Float32Array(buf);
+    const view =
+      s.type === "int8" ? new Int8Array(buf) : s.type === "int32" ? new Int32Array(buf) : new Float32Array(buf);
     return { name: s.name, addr: s.addr, esize: s.esize, data: view };
   });
   for (const l of m.layers) {
-    if (l.end > instructions.length) throw new InputError(`${manifestPath}: layer '${l.name}' ends past the program (${instructions.length} instructions)`);
+    if (l.end > instructions.length)
+      throw new InputError(
+        `${manifestPath}: layer '${l.name}' ends past the program (${instructions.length} instructions)`,
+      );
   }
-  const { segments: _segments, ...manifest } = m;
+  const manifest = Object.fromEntries(Object.entries(m).filter(([k]) => k !== "segments")) as unknown as Manifest;
   return { instructions, image, manifest };
 }

@@ -54,8 +54,20 @@ export const compileCommand: SumacCommand = {
   command: "compile <model>",
   describe: "compile a model for a machine: DIR/program.s, program.bin, data.bin, manifest.json",
   builder: (y) =>
-    modelOptions(hwOptions(y.positional("model", { type: "string", describe: "zoo name (resnet56, resnet56:struct-a), a .net file, or an .onnx file" })))
-      .option("o", { alias: "out", type: "string", requiresArg: true, describe: "output directory (default out/<model>)" })
+    modelOptions(
+      hwOptions(
+        y.positional("model", {
+          type: "string",
+          describe: "zoo name (resnet56, resnet56:struct-a), a .net file, or an .onnx file",
+        }),
+      ),
+    )
+      .option("o", {
+        alias: "out",
+        type: "string",
+        requiresArg: true,
+        describe: "output directory (default out/<model>)",
+      })
       .option("dump-after", {
         type: "string",
         requiresArg: true,
@@ -63,7 +75,10 @@ export const compileCommand: SumacCommand = {
       }),
   examples: [
     ["sumac compile resnet56:struct-a -o out/r56", "Struct-56-A for the edge machine"],
-    ["sumac compile resnet20 --hw tiny --mode dense --dump-after tile", "tile sizes of dense ResNet-20 on the tiny machine"],
+    [
+      "sumac compile resnet20 --hw tiny --mode dense --dump-after tile",
+      "tile sizes of dense ResNet-20 on the tiny machine",
+    ],
   ],
   handler: (args, ctx) => {
     const hw = resolveHwFromArgs(args, ctx.io);

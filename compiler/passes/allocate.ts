@@ -21,14 +21,16 @@ export function allocateLayer(plan: LayerPlan, hw: HwConfig): Allocation {
     const addrs: number[] = [];
     for (let i = 0; i < need.count; i++) {
       const at = next[need.buf];
-      if (at % SRAM_ADDR_UNIT !== 0) throw new Error(`allocate: unaligned slot in ${need.buf} for layer '${plan.layer.name}'`);
+      if (at % SRAM_ADDR_UNIT !== 0)
+        throw new Error(`allocate: unaligned slot in ${need.buf} for layer '${plan.layer.name}'`);
       addrs.push(at);
       next[need.buf] = at + need.bytes;
     }
     slots.set(need.role, addrs);
   }
   for (const b of Object.keys(next) as BufferName[]) {
-    if (next[b] > hw.sram[b].bytes) throw new Error(`allocate: layer '${plan.layer.name}' overflows ${b} SRAM (${next[b]} > ${hw.sram[b].bytes})`);
+    if (next[b] > hw.sram[b].bytes)
+      throw new Error(`allocate: layer '${plan.layer.name}' overflows ${b} SRAM (${next[b]} > ${hw.sram[b].bytes})`);
   }
   return { slots, used: next };
 }

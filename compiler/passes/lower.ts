@@ -41,7 +41,8 @@ export function paperCounts(l: Layer): LayerInfo["paper"] {
 }
 
 function structureOf(l: Layer): Pick<LayerInfo, "c" | "n" | "R" | "residual"> {
-  if (l.kind === "conv" && l.structured) return { c: l.structured.c, n: l.structured.n, R: null, residual: l.structured.residual };
+  if (l.kind === "conv" && l.structured)
+    return { c: l.structured.c, n: l.structured.n, R: null, residual: l.structured.residual };
   if (l.kind === "fc" && l.structured) return { c: null, n: null, R: l.structured.R, residual: l.structured.residual };
   return { c: null, n: null, R: null, residual: null };
 }
@@ -92,7 +93,11 @@ export function lowerProgram(lp: LayerProgram, ops: readonly Op[], ctx: LowerCon
     inputs: [placement(lp.input.name)],
     outputs: [placement(lp.output)],
     layers,
-    tensors: [...ctx.layout.tensors.values()].map((t) => ({ name: t.name, addr: t.addr, bytes: t.imageBytes * ctx.batch })),
+    tensors: [...ctx.layout.tensors.values()].map((t) => ({
+      name: t.name,
+      addr: t.addr,
+      bytes: t.imageBytes * ctx.batch,
+    })),
   };
   return { instructions, image: ctx.layout.segments, manifest };
 }

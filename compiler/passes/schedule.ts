@@ -13,7 +13,16 @@ import type { Instr } from "../../isa/types.js";
 import type { HwConfig } from "../../isa/hw/types.js";
 import type { DramLayout, LayerRegions, TensorRegion } from "../dram-layout.js";
 import type { Allocation } from "./allocate.js";
-import { chw, inRowsFor, type AddPlan, type ConvPlan, type FcPlan, type LayerPlan, type PoolPlan, type SlotNeed } from "./tile.js";
+import {
+  chw,
+  inRowsFor,
+  type AddPlan,
+  type ConvPlan,
+  type FcPlan,
+  type LayerPlan,
+  type PoolPlan,
+  type SlotNeed,
+} from "./tile.js";
 
 /** A byte range of an SRAM buffer. */
 export interface SramRange {
@@ -85,7 +94,15 @@ class Emitter {
   constructor(readonly ctx: ScheduleContext) {}
 
   emit(queue: Queue, ins: Instr, acc: Partial<Pick<Op, "reads" | "writes" | "dramReads" | "dramWrites">>): void {
-    this.ops.push({ queue, instr: ins, layer: this.layer, reads: acc.reads ?? [], writes: acc.writes ?? [], dramReads: acc.dramReads ?? [], dramWrites: acc.dramWrites ?? [] });
+    this.ops.push({
+      queue,
+      instr: ins,
+      layer: this.layer,
+      reads: acc.reads ?? [],
+      writes: acc.writes ?? [],
+      dramReads: acc.dramReads ?? [],
+      dramWrites: acc.dramWrites ?? [],
+    });
   }
 
   /** Next slot of a role, round robin over the allocated slots (two slots = double buffering). */
@@ -105,7 +122,20 @@ class Emitter {
       const n = p.c * p.h * p.w * esize;
       this.emit(
         "ld",
-        instr("load", { buf, sram: sram + off, dram: dram + off, c: p.c, h: p.h, w: p.w, rstride: p.w, prows: p.h, pt: 0, pb: 0, pl: 0, pr: 0 }),
+        instr("load", {
+          buf,
+          sram: sram + off,
+          dram: dram + off,
+          c: p.c,
+          h: p.h,
+          w: p.w,
+          rstride: p.w,
+          prows: p.h,
+          pt: 0,
+          pb: 0,
+          pl: 0,
+          pr: 0,
+        }),
         { writes: [{ buf, lo: sram + off, hi: sram + off + n }] },
       );
       off += n;
@@ -113,31 +143,87 @@ class Emitter {
   }
 
   /**
-   * Loads channels [c0, c1) and rows [y0, y1) of an activation tensor (rows in unpadded coordinates, possibly
-   * outside the tensor: those become zero rows), with pl/pr zero columns. Returns the SRAM bytes written.
+   * Loads channels [c0, c1), rows [y0, y1) and columns [x0, x1) of an activation tensor, in unpadded coordinates
+   * that may reach outside the tensor: those rows and columns become the load's zero padding.
+   * Returns the SRAM bytes written.
    */
-  loadRows(t: TensorRegion, image: number, sram: number, c0: number, c1: number, y0: number, y1: number, pl: number, pr: number): number {
+  loadTile(
+    t: TensorRegion,
+    image: number,
+    sram: number,
+    c0: number,
+    c1: number,
+    y0: number,
+    y1: number,
+    x0: number,
+    x1: number,
+  ): number {
     const pt = Math.max(0, -y0);
     const pb = Math.max(0, y1 - t.h);
+    const pl = Math.max(0, -x0);
+    const pr = Math.max(0, x1 - t.w);
     const r0 = Math.max(0, y0);
     const r1 = Math.min(t.h, y1);
-    if (pt > 3 || pb > 3 || pl > 3 || pr > 3) throw new Error(`schedule: padding (${pt},${pb},${pl},${pr}) beyond the load's limit`);
-    const bytes = (c1 - c0) * (y1 - y0) * (t.w + pl + pr);
-    const dram = t.addr + image * t.imageBytes + (c0 * t.h + r0) * t.w;
+    const q0 = Math.max(0, x0);
+    const q1 = Math.min(t.w, x1);
+    if (pt > 3 || pb > 3 || pl > 3 || pr > 3)
+      throw new Error(`schedule: padding (${pt},${pb},${pl},${pr}) beyond the load's limit`);
+    const bytes = (c1 - c0) * (y1 - y0) * (x1 - x0);
+    const dram = t.addr + image * t.imageBytes + (c0 * t.h + r0) * t.w + q0;
     this.emit(
       "ld",
-      instr("load", { buf: "act", sram, dram, c: c1 - c0, h: Math.max(0, r1 - r0), w: t.w, rstride: t.w, prows: t.h, pt, pb, pl, pr }),
-      { writes: [{ buf: "act", lo: sram, hi: sram + bytes }], dramReads: [{ tensor: t.name, image, c0, c1, y0: r0, y1: r1 }] },
+      instr("load", {
+        buf: "act",
+        sram,
+        dram,
+        c: c1 - c0,
+        h: Math.max(0, r1 - r0),
+        w: Math.max(0, q1 - q0),
+        rstride: t.w,
+        prows: t.h,
+        pt,
+        pb,
+        pl,
+        pr,
+      }),
+      {
+        writes: [{ buf: "act", lo: sram, hi: sram + bytes }],
+        dramReads: [{ tensor: t.name, image, c0, c1, y0: r0, y1: r1 }],
+      },
     );
     return bytes;
   }
 
-  storeRows(t: TensorRegion, image: number, sram: number, c0: number, c1: number, y0: number, y1: number): void {
-    const bytes = (c1 - c0) * (y1 - y0) * t.w;
-    const dram = t.addr + image * t.imageBytes + (c0 * t.h + y0) * t.w;
+  loadRows(
+    t: TensorRegion,
+    image: number,
+    sram: number,
+    c0: number,
+    c1: number,
+    y0: number,
+    y1: number,
+    pl: number,
+    pr: number,
+  ): number {
+    return this.loadTile(t, image, sram, c0, c1, y0, y1, -pl, t.w + pr);
+  }
+
+  storeRows(
+    t: TensorRegion,
+    image: number,
+    sram: number,
+    c0: number,
+    c1: number,
+    y0: number,
+    y1: number,
+    x0 = 0,
+    x1 = t.w,
+  ): void {
+    const bytes = (c1 - c0) * (y1 - y0) * (x1 - x0);
+    const dram = t.addr + image * t.imageBytes + (c0 * t.h + y0) * t.w + x0;
     this.emit(
       "st",
-      instr("store", { buf: "act", sram, dram, c: c1 - c0, h: y1 - y0, w: t.w, rstride: t.w, prows: t.h }),
+      instr("store", { buf: "act", sram, dram, c: c1 - c0, h: y1 - y0, w: x1 - x0, rstride: t.w, prows: t.h }),
       { reads: [{ buf: "act", lo: sram, hi: sram + bytes }], dramWrites: [{ tensor: t.name, image, c0, c1, y0, y1 }] },
     );
   }
@@ -211,70 +297,99 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
       const iy0 = y0 * s - pt;
       const inRows = inRowsFor(ny, s, d, k);
       const eRows = inRowsFor(ny, s, d, n);
-      const eW = Wp - d * (k - n);
+      for (let x0 = 0; x0 < Wo; x0 += plan.cols) {
+        const x1 = Math.min(Wo, x0 + plan.cols);
+        const nx = x1 - x0;
+        // Input columns of this tile (unpadded coordinates); full-width tiles take the layer's padding whole.
+        const ix0 = plan.cols === Wo ? -pl : x0 * s - pl;
+        const inCols = plan.cols === Wo ? Wp : inRowsFor(nx, s, d, k);
+        const eW = inCols - d * (k - n);
 
-      /** Loads the input rows of channels [c0, c1) and, when structured, sum-pools them; returns the MAC's source. */
-      const prepare = (c0: number, c1: number, kc: number): { sbuf: "act" | "pool"; src: number; bytes: number } => {
-        const inAddr = em.slot(alloc, "in");
-        const inBytes = em.loadRows(inT, img, inAddr, c0, c1, iy0, iy0 + inRows, pl, pr);
-        if (!st) return { sbuf: "act", src: inAddr, bytes: inBytes };
-        const eAddr = em.slot(alloc, "e");
-        const ec = c1 - c0 - kc + 1;
-        const eBytes = ec * eRows * eW * plan.eBytes;
-        em.emit(
-          "pool",
-          instr("pool", { dst: eAddr, src: inAddr, c: c1 - c0, h: inRows, w: Wp, kc, kh: k - n + 1, kw: k - n + 1, dil: d, mode: poolMode, bits: eBitsOf(plan), shift: eShift }),
-          { reads: [{ buf: "act", lo: inAddr, hi: inAddr + inBytes }], writes: [{ buf: "pool", lo: eAddr, hi: eAddr + eBytes }] },
-        );
-        return { sbuf: "pool", src: eAddr, bytes: eBytes };
-      };
-
-      const sharedSrc = shared ? prepare(0, C, st ? C - st.c + 1 : 1) : null;
-      for (let ot = 0; ot < nO; ot++) {
-        const o0 = ot * plan.cout;
-        const o1 = Math.min(Co, o0 + plan.cout);
-        const no = o1 - o0;
-        const dwSrc = plan.depthwise ? prepare(o0, o1, 1) : null;
-        const par = parAt(ot);
-        const accAddr = em.slot(alloc, "acc");
-        const accBytes = no * ny * Wo * 4;
-        const chunks = !st && !plan.depthwise ? Math.ceil(C / plan.cin) : 1;
-        for (let ic = 0; ic < chunks; ic++) {
-          const c0 = ic * plan.cin;
-          const c1 = Math.min(C, c0 + plan.cin);
-          const src = sharedSrc ?? dwSrc ?? prepare(c0, c1, 1);
-          const w = weightAt(ot, ic);
-          const cIn = st ? (plan.depthwise ? no : st.c) : plan.depthwise ? no : c1 - c0;
+        /** Loads the input rows of channels [c0, c1) and, when structured, sum-pools them; returns the MAC's source. */
+        const prepare = (c0: number, c1: number, kc: number): { sbuf: "act" | "pool"; src: number; bytes: number } => {
+          const inAddr = em.slot(alloc, "in");
+          const inBytes = em.loadTile(inT, img, inAddr, c0, c1, iy0, iy0 + inRows, ix0, ix0 + inCols);
+          if (!st) return { sbuf: "act", src: inAddr, bytes: inBytes };
+          const eAddr = em.slot(alloc, "e");
+          const ec = c1 - c0 - kc + 1;
+          const eBytes = ec * eRows * eW * plan.eBytes;
           em.emit(
-            "mac",
-            instr("conv", {
-              dst: accAddr,
-              sbuf: src.sbuf,
-              src: src.src,
-              wgt: w.addr,
-              c: cIn,
-              h: st ? eRows : inRows,
-              w: st ? eW : Wp,
-              kh: n,
-              kw: n,
-              stride: s,
+            "pool",
+            instr("pool", {
+              dst: eAddr,
+              src: inAddr,
+              c: c1 - c0,
+              h: inRows,
+              w: inCols,
+              kc,
+              kh: k - n + 1,
+              kw: k - n + 1,
               dil: d,
-              cout: no,
-              dw: plan.depthwise ? 1 : 0,
-              accum: ic > 0 ? 1 : 0,
+              mode: poolMode,
+              bits: eBitsOf(plan),
+              shift: eShift,
             }),
             {
-              reads: [{ buf: src.sbuf, lo: src.src, hi: src.src + src.bytes }, { buf: "wgt", lo: w.addr, hi: w.addr + w.bytes }],
-              writes: [{ buf: "acc", lo: accAddr, hi: accAddr + accBytes }],
+              reads: [{ buf: "act", lo: inAddr, hi: inAddr + inBytes }],
+              writes: [{ buf: "pool", lo: eAddr, hi: eAddr + eBytes }],
             },
           );
+          return { sbuf: "pool", src: eAddr, bytes: eBytes };
+        };
+
+        const sharedSrc = shared ? prepare(0, C, st ? C - st.c + 1 : 1) : null;
+        for (let ot = 0; ot < nO; ot++) {
+          const o0 = ot * plan.cout;
+          const o1 = Math.min(Co, o0 + plan.cout);
+          const no = o1 - o0;
+          const dwSrc = plan.depthwise ? prepare(o0, o1, 1) : null;
+          const par = parAt(ot);
+          const accAddr = em.slot(alloc, "acc");
+          const accBytes = no * ny * nx * 4;
+          const chunks = !st && !plan.depthwise ? Math.ceil(C / plan.cin) : 1;
+          for (let ic = 0; ic < chunks; ic++) {
+            const c0 = ic * plan.cin;
+            const c1 = Math.min(C, c0 + plan.cin);
+            const src = sharedSrc ?? dwSrc ?? prepare(c0, c1, 1);
+            const w = weightAt(ot, ic);
+            const cIn = st ? (plan.depthwise ? no : st.c) : plan.depthwise ? no : c1 - c0;
+            em.emit(
+              "mac",
+              instr("conv", {
+                dst: accAddr,
+                sbuf: src.sbuf,
+                src: src.src,
+                wgt: w.addr,
+                c: cIn,
+                h: st ? eRows : inRows,
+                w: st ? eW : inCols,
+                kh: n,
+                kw: n,
+                stride: s,
+                dil: d,
+                cout: no,
+                dw: plan.depthwise ? 1 : 0,
+                accum: ic > 0 ? 1 : 0,
+              }),
+              {
+                reads: [
+                  { buf: src.sbuf, lo: src.src, hi: src.src + src.bytes },
+                  { buf: "wgt", lo: w.addr, hi: w.addr + w.bytes },
+                ],
+                writes: [{ buf: "acc", lo: accAddr, hi: accAddr + accBytes }],
+              },
+            );
+          }
+          const outAddr = em.slot(alloc, "out");
+          em.emit("vec", instr("vop.requant", { dst: outAddr, src: accAddr, c: no, h: ny, w: nx, par: par.addr }), {
+            reads: [
+              { buf: "acc", lo: accAddr, hi: accAddr + accBytes },
+              { buf: "par", lo: par.addr, hi: par.addr + par.bytes },
+            ],
+            writes: [{ buf: "act", lo: outAddr, hi: outAddr + no * ny * nx }],
+          });
+          em.storeRows(outT, img, outAddr, o0, o1, y0, y1, x0, x1);
         }
-        const outAddr = em.slot(alloc, "out");
-        em.emit("vec", instr("vop.requant", { dst: outAddr, src: accAddr, c: no, h: ny, w: Wo, par: par.addr }), {
-          reads: [{ buf: "acc", lo: accAddr, hi: accAddr + accBytes }, { buf: "par", lo: par.addr, hi: par.addr + par.bytes }],
-          writes: [{ buf: "act", lo: outAddr, hi: outAddr + no * ny * Wo }],
-        });
-        em.storeRows(outT, img, outAddr, o0, o1, y0, y1);
       }
     }
   }
@@ -298,8 +413,24 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
       const nEl = p.c * p.h * p.w;
       em.emit(
         "ld",
-        instr("load", { buf: "act", sram: inAddr + off, dram: inT.addr + img * inT.imageBytes + off, c: p.c, h: p.h, w: p.w, rstride: p.w, prows: p.h, pt: 0, pb: 0, pl: 0, pr: 0 }),
-        { writes: [{ buf: "act", lo: inAddr + off, hi: inAddr + off + nEl }], dramReads: [{ tensor: inT.name, image: img, c0: 0, c1: inT.c, y0: 0, y1: inT.h }] },
+        instr("load", {
+          buf: "act",
+          sram: inAddr + off,
+          dram: inT.addr + img * inT.imageBytes + off,
+          c: p.c,
+          h: p.h,
+          w: p.w,
+          rstride: p.w,
+          prows: p.h,
+          pt: 0,
+          pb: 0,
+          pl: 0,
+          pr: 0,
+        }),
+        {
+          writes: [{ buf: "act", lo: inAddr + off, hi: inAddr + off + nEl }],
+          dramReads: [{ tensor: inT.name, image: img, c0: 0, c1: inT.c, y0: 0, y1: inT.h }],
+        },
       );
       off += nEl;
     }
@@ -308,8 +439,24 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
       const eAddr = em.slot(alloc, "e");
       em.emit(
         "pool",
-        instr("pool", { dst: eAddr, src: inAddr, c: l.Q, h: 1, w: 1, kc: l.Q - st.R + 1, kh: 1, kw: 1, dil: 1, mode: ctx.hw.pool.mode, bits: eBitsOf(plan), shift: ctx.dtype === "int8" ? (l.q?.eShift ?? 0) : 0 }),
-        { reads: [{ buf: "act", lo: inAddr, hi: inAddr + l.Q }], writes: [{ buf: "pool", lo: eAddr, hi: eAddr + st.R * plan.eBytes }] },
+        instr("pool", {
+          dst: eAddr,
+          src: inAddr,
+          c: l.Q,
+          h: 1,
+          w: 1,
+          kc: l.Q - st.R + 1,
+          kh: 1,
+          kw: 1,
+          dil: 1,
+          mode: ctx.hw.pool.mode,
+          bits: eBitsOf(plan),
+          shift: ctx.dtype === "int8" ? (l.q?.eShift ?? 0) : 0,
+        }),
+        {
+          reads: [{ buf: "act", lo: inAddr, hi: inAddr + l.Q }],
+          writes: [{ buf: "pool", lo: eAddr, hi: eAddr + st.R * plan.eBytes }],
+        },
       );
       src = { sbuf: "pool", src: eAddr, eb: plan.eBytes };
     }
@@ -324,14 +471,33 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
         const k1 = Math.min(kTotal, k0 + plan.k);
         const w = weightAt(ot, kc);
         const a = src.src + k0 * src.eb;
-        em.emit("mac", instr("gemm", { dst: accAddr, sbuf: src.sbuf, src: a, wgt: w.addr, m: 1, k: k1 - k0, n: no, accum: kc > 0 ? 1 : 0 }), {
-          reads: [{ buf: src.sbuf, lo: a, hi: a + (k1 - k0) * src.eb }, { buf: "wgt", lo: w.addr, hi: w.addr + w.bytes }],
-          writes: [{ buf: "acc", lo: accAddr, hi: accAddr + no * 4 }],
-        });
+        em.emit(
+          "mac",
+          instr("gemm", {
+            dst: accAddr,
+            sbuf: src.sbuf,
+            src: a,
+            wgt: w.addr,
+            m: 1,
+            k: k1 - k0,
+            n: no,
+            accum: kc > 0 ? 1 : 0,
+          }),
+          {
+            reads: [
+              { buf: src.sbuf, lo: a, hi: a + (k1 - k0) * src.eb },
+              { buf: "wgt", lo: w.addr, hi: w.addr + w.bytes },
+            ],
+            writes: [{ buf: "acc", lo: accAddr, hi: accAddr + no * 4 }],
+          },
+        );
       }
       const outAddr = em.slot(alloc, "out");
       em.emit("vec", instr("vop.requant", { dst: outAddr, src: accAddr, c: no, h: 1, w: 1, par: par.addr }), {
-        reads: [{ buf: "acc", lo: accAddr, hi: accAddr + no * 4 }, { buf: "par", lo: par.addr, hi: par.addr + par.bytes }],
+        reads: [
+          { buf: "acc", lo: accAddr, hi: accAddr + no * 4 },
+          { buf: "par", lo: par.addr, hi: par.addr + par.bytes },
+        ],
         writes: [{ buf: "act", lo: outAddr, hi: outAddr + no }],
       });
       const dram = outT.addr + img * outT.imageBytes + o0;
@@ -360,9 +526,15 @@ function schedulePool(em: Emitter, plan: PoolPlan, alloc: Allocation, regions: L
       const inAddr = em.slot(alloc, "in");
       const inBytes = em.loadRows(inT, img, inAddr, c0, c1, 0, H, 0, 0);
       const outAddr = em.slot(alloc, "out");
-      const reads = [{ buf: "act" as const, lo: inAddr, hi: inAddr + inBytes }, { buf: "par" as const, lo: par, hi: par + parBlock.bytes }];
+      const reads = [
+        { buf: "act" as const, lo: inAddr, hi: inAddr + inBytes },
+        { buf: "par" as const, lo: par, hi: par + parBlock.bytes },
+      ];
       if (l.kind === "gap") {
-        em.emit("vec", instr("vop.gap", { dst: outAddr, src: inAddr, c: nc, h: H, w: W, par }), { reads, writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc }] });
+        em.emit("vec", instr("vop.gap", { dst: outAddr, src: inAddr, c: nc, h: H, w: W, par }), {
+          reads,
+          writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc }],
+        });
         const dram = outT.addr + img * outT.imageBytes + c0;
         em.emit("st", instr("store", { buf: "act", sram: outAddr, dram, c: nc, h: 1, w: 1, rstride: 1, prows: 1 }), {
           reads: [{ buf: "act", lo: outAddr, hi: outAddr + nc }],
@@ -371,7 +543,18 @@ function schedulePool(em: Emitter, plan: PoolPlan, alloc: Allocation, regions: L
       } else {
         em.emit(
           "vec",
-          instr("vop.pool", { dst: outAddr, src: inAddr, c: nc, h: H, w: W, op: l.kind === "maxpool" ? "max" : "avg", win: l.k, stride: l.stride, pad: l.pad, par }),
+          instr("vop.pool", {
+            dst: outAddr,
+            src: inAddr,
+            c: nc,
+            h: H,
+            w: W,
+            op: l.kind === "maxpool" ? "max" : "avg",
+            win: l.k,
+            stride: l.stride,
+            pad: l.pad,
+            par,
+          }),
           { reads, writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc * Ho * Wo }] },
         );
         em.storeRows(outT, img, outAddr, c0, c1, 0, Ho);
@@ -396,7 +579,8 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
   const edges = [...new Set([0, Math.min(C, before), Math.min(C, before + bC), C])].sort((x, y) => x - y);
   const tiles: [number, number][] = [];
   for (let e = 0; e + 1 < edges.length; e++) {
-    for (let c0 = edges[e]!; c0 < edges[e + 1]!; c0 += plan.channels) tiles.push([c0, Math.min(edges[e + 1]!, c0 + plan.channels)]);
+    for (let c0 = edges[e]!; c0 < edges[e + 1]!; c0 += plan.channels)
+      tiles.push([c0, Math.min(edges[e + 1]!, c0 + plan.channels)]);
   }
   for (let img = 0; img < ctx.batch; img++) {
     for (let y0 = 0; y0 < Ho; y0 += plan.rows) {
@@ -407,7 +591,10 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
         const aAddr = em.slot(alloc, "in");
         const aBytes = em.loadRows(aT, img, aAddr, c0, c1, y0, y1, 0, 0);
         const hasB = c0 >= before && c1 <= before + bC;
-        const reads = [{ buf: "act" as const, lo: aAddr, hi: aAddr + aBytes }, { buf: "par" as const, lo: par, hi: par + parBlock.bytes }];
+        const reads = [
+          { buf: "act" as const, lo: aAddr, hi: aAddr + aBytes },
+          { buf: "par" as const, lo: par, hi: par + parBlock.bytes },
+        ];
         let bAddr = aAddr;
         if (hasB) {
           bAddr = em.slot(alloc, "b");
@@ -434,15 +621,22 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
               pl: 0,
               pr,
             }),
-            { writes: [{ buf: "act", lo: bAddr, hi: bAddr + bytes }], dramReads: [{ tensor: bT.name, image: img, c0: c0 - before, c1: c1 - before, y0: r0, y1: r1 }] },
+            {
+              writes: [{ buf: "act", lo: bAddr, hi: bAddr + bytes }],
+              dramReads: [{ tensor: bT.name, image: img, c0: c0 - before, c1: c1 - before, y0: r0, y1: r1 }],
+            },
           );
           reads.push({ buf: "act", lo: bAddr, hi: bAddr + bytes });
         }
         const outAddr = em.slot(alloc, "out");
-        em.emit("vec", instr("vop.add", { dst: outAddr, a: aAddr, b: bAddr, c: nc, h: ny, w: Wo, bs, nob: hasB ? 0 : 1, par }), {
-          reads,
-          writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc * ny * Wo }],
-        });
+        em.emit(
+          "vec",
+          instr("vop.add", { dst: outAddr, a: aAddr, b: bAddr, c: nc, h: ny, w: Wo, bs, nob: hasB ? 0 : 1, par }),
+          {
+            reads,
+            writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc * ny * Wo }],
+          },
+        );
         em.storeRows(tensor(ctx, l.output), img, outAddr, c0, c1, y0, y1);
       }
     }
@@ -508,7 +702,8 @@ class SramTracker {
   }
 }
 
-const boxesOverlap = (a: DramBox, b: DramBox) => a.tensor === b.tensor && a.image === b.image && a.c0 < b.c1 && b.c0 < a.c1 && a.y0 < b.y1 && b.y0 < a.y1;
+const boxesOverlap = (a: DramBox, b: DramBox) =>
+  a.tensor === b.tensor && a.image === b.image && a.c0 < b.c1 && b.c0 < a.c1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 /**
  * Turns dependencies into tokens. For each channel X -> Y, the k-th wait of Y pairs with the k-th signal of X;

@@ -35,6 +35,8 @@ export interface ConvPlan extends PlanBase {
   readonly structured: boolean;
   readonly depthwise: boolean;
   readonly rows: number;
+  /** Output columns per tile (the full width unless even one full-width row does not fit). */
+  readonly cols: number;
   /** Output channels per tile (depthwise: channels per tile). */
   readonly cout: number;
   /** Input channels per chunk (accumulated); = cin when not chunked. */
@@ -96,7 +98,8 @@ export function chw(shape: readonly number[]): [number, number, number] {
 }
 
 /** Input rows (in padded coordinates) a conv needs for `rows` output rows: the halo formula. */
-export const inRowsFor = (rows: number, stride: number, dil: number, k: number): number => (rows - 1) * stride + dil * (k - 1) + 1;
+export const inRowsFor = (rows: number, stride: number, dil: number, k: number): number =>
+  (rows - 1) * stride + dil * (k - 1) + 1;
 
 /** Tile sizes to try, largest first: n split into 1..16 equal parts, then halving down to 1 (rounded to `multipleOf`). */
 function candidates(n: number, multipleOf = 1): number[] {
@@ -112,7 +115,12 @@ interface Budget {
 }
 
 /** Fits slot needs into the buffers: tries two slots of every role first, then single slots. */
-function fit(needs: readonly Omit<SlotNeed, "count">[], budget: Budget, resident: ReadonlySet<string>, counts: readonly number[] = [2, 1]): SlotNeed[] | null {
+function fit(
+  needs: readonly Omit<SlotNeed, "count">[],
+  budget: Budget,
+  resident: ReadonlySet<string>,
+  counts: readonly number[] = [2, 1],
+): SlotNeed[] | null {
   for (const count of counts) {
     const used: Record<BufferName, number> = { act: 0, pool: 0, wgt: 0, acc: 0, par: 0 };
     const slots = needs.map((n) => ({ ...n, count: resident.has(n.role) ? 1 : count }));
@@ -123,7 +131,10 @@ function fit(needs: readonly Omit<SlotNeed, "count">[], budget: Budget, resident
 }
 
 /** The first buffer that overflows with single slots, for error messages. */
-function overflow(needs: readonly Omit<SlotNeed, "count">[], budget: Budget): { buf: BufferName; need: number; have: number } {
+function overflow(
+  needs: readonly Omit<SlotNeed, "count">[],
+  budget: Budget,
+): { buf: BufferName; need: number; have: number } {
   const used: Record<BufferName, number> = { act: 0, pool: 0, wgt: 0, acc: 0, par: 0 };
   for (const s of needs) used[s.buf] += s.bytes;
   for (const b of ["act", "pool", "wgt", "acc", "par"] as const) {
@@ -146,10 +157,17 @@ export const POOL_PAR_BYTES = align16(4 * 4);
 /** Bytes of all weight blocks of a layer laid out tile by tile (cout tiles x cin chunks), each block 16-byte aligned. */
 export function blockedBytes(nOut: number, tOut: number, nIn: number, tIn: number, perPair: number): number {
   // Tiles come in at most two sizes per dimension (full and remainder): sum the four kinds in closed form.
-  const fo = Math.floor(nOut / tOut), ro = nOut % tOut;
-  const fi = Math.floor(nIn / tIn), ri = nIn % tIn;
+  const fo = Math.floor(nOut / tOut),
+    ro = nOut % tOut;
+  const fi = Math.floor(nIn / tIn),
+    ri = nIn % tIn;
   const blk = (o: number, i: number) => (o > 0 && i > 0 ? align16(o * i * perPair) : 0);
-  return fo * fi * blk(tOut, tIn) + fo * (ri > 0 ? 1 : 0) * blk(tOut, ri) + (ro > 0 ? 1 : 0) * fi * blk(ro, tIn) + blk(ro, ri);
+  return (
+    fo * fi * blk(tOut, tIn) +
+    fo * (ri > 0 ? 1 : 0) * blk(tOut, ri) +
+    (ro > 0 ? 1 : 0) * fi * blk(ro, tIn) +
+    blk(ro, ri)
+  );
 }
 
 export function parTableBytes(nOut: number, tOut: number): number {
@@ -160,15 +178,19 @@ export function parTableBytes(nOut: number, tOut: number): number {
 // ---------------------------------------------------------------------------------------------------------
 
 function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions, hw: HwConfig): ConvPlan {
-  const [C, H, W] = chw(layer.inShape);
+  const [C, , W] = chw(layer.inShape);
   const [, Ho, Wo] = chw(layer.outShape);
   const [pt, pl, pb, pr] = layer.pads;
   if (Math.max(pt, pl, pb, pr) > MAX_LOAD_PAD) {
-    throw new InputError(`layer '${layer.name}': padding ${layer.pads.join(",")} exceeds the load's limit of ${MAX_LOAD_PAD} per side`);
+    throw new InputError(
+      `layer '${layer.name}': padding ${layer.pads.join(",")} exceeds the load's limit of ${MAX_LOAD_PAD} per side`,
+    );
   }
   const depthwise = layer.groups > 1 && layer.groups === C && layer.cout === C;
   if (layer.groups > 1 && !depthwise) {
-    throw new InputError(`layer '${layer.name}': grouped convolution with ${layer.groups} groups is not supported (only depthwise or dense)`);
+    throw new InputError(
+      `layer '${layer.name}': grouped convolution with ${layer.groups} groups is not supported (only depthwise or dense)`,
+    );
   }
   const d = layer.dilation;
   const s = layer.stride;
@@ -176,7 +198,8 @@ function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions, hw: HwCon
   const structured = st !== undefined;
   const eBytes = structured ? (layer.q?.eBits ?? opts.poolOutBits) / 8 : 0;
   const Wp = W + pl + pr;
-  if (layer.kw !== layer.kh) throw new InputError(`layer '${layer.name}': non-square kernel ${layer.kh}x${layer.kw} is not supported`);
+  if (layer.kw !== layer.kh)
+    throw new InputError(`layer '${layer.name}': non-square kernel ${layer.kh}x${layer.kw} is not supported`);
   const k = layer.kh;
   const perPair = structured ? st.n * st.n : layer.kh * layer.kw;
   const wIn = structured ? (depthwise ? 1 : st.c) : depthwise ? 1 : C;
@@ -184,12 +207,20 @@ function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions, hw: HwCon
 
   const cinChoices = structured || depthwise ? [C] : candidates(C);
   const coutChoices = candidates(cout);
-  const needsFor = (tc: number, to: number, rows: number, wgtAll: number | null, parAll: number | null): Omit<SlotNeed, "count">[] => {
+  const needsFor = (
+    tc: number,
+    to: number,
+    rows: number,
+    wgtAll: number | null,
+    parAll: number | null,
+    cols = Wo,
+  ): Omit<SlotNeed, "count">[] => {
     const inRows = inRowsFor(rows, s, d, k);
+    const Wp = cols === Wo ? W + pl + pr : inRowsFor(cols, s, d, k);
     const needs: Omit<SlotNeed, "count">[] = [
       { buf: "act", role: "in", bytes: align16((depthwise ? to : tc) * inRows * Wp) },
-      { buf: "act", role: "out", bytes: align16(to * rows * Wo) },
-      { buf: "acc", role: "acc", bytes: align16(to * rows * Wo * 4) },
+      { buf: "act", role: "out", bytes: align16(to * rows * cols) },
+      { buf: "acc", role: "acc", bytes: align16(to * rows * cols * 4) },
       { buf: "wgt", role: "wgt", bytes: wgtAll ?? align16(to * (structured || depthwise ? wIn : tc) * perPair) },
       { buf: "par", role: "par", bytes: parAll ?? requantParBytes(to) },
     ];
@@ -202,60 +233,95 @@ function tileConv(layer: ConvLayer, budget: Budget, opts: TileOptions, hw: HwCon
   };
 
   let best: { plan: ConvPlan; cost: number } | null = null;
-  // Dense non-depthwise convs may chunk input channels; structured sum-pools need every channel at once.
-  for (const tc of cinChoices) {
-    for (const to of coutChoices) {
-      const wBytesAll = depthwise ? blockedBytes(cout, to, 1, 1, perPair) : blockedBytes(cout, to, wIn, structured ? wIn : tc, perPair);
-      const parAll = parTableBytes(cout, to);
-      const wgtResident = wBytesAll <= budget.bytes.wgt;
-      const parResident = parAll <= budget.bytes.par;
-      const resident = new Set<string>([...(wgtResident ? ["wgt"] : []), ...(parResident ? ["par"] : [])]);
-      let wholeDouble = false;
-      for (const count of [2, 1]) {
-        const tryRows = (rows: number) => fit(needsFor(tc, to, rows, wgtResident ? wBytesAll : null, parResident ? parAll : null), budget, resident, [count]);
-        // Needs grow with rows: binary search the largest row count that fits.
-        if (!tryRows(1)) continue;
-        let lo = 1;
-        let hi = Ho;
-        while (lo < hi) {
-          const mid = Math.ceil((lo + hi) / 2);
-          if (tryRows(mid)) lo = mid;
-          else hi = mid - 1;
+  // Full-width rows first; column tiles (with their own halo columns) only when not even one full row fits.
+  for (const cols of [Wo, ...candidates(Wo).filter((c) => c < Wo)]) {
+    // Dense non-depthwise convs may chunk input channels; structured sum-pools need every channel at once.
+    for (const tc of cinChoices) {
+      for (const to of coutChoices) {
+        const wBytesAll = depthwise
+          ? blockedBytes(cout, to, 1, 1, perPair)
+          : blockedBytes(cout, to, wIn, structured ? wIn : tc, perPair);
+        const parAll = parTableBytes(cout, to);
+        const wgtResident = wBytesAll <= budget.bytes.wgt;
+        const parResident = parAll <= budget.bytes.par;
+        const resident = new Set<string>([...(wgtResident ? ["wgt"] : []), ...(parResident ? ["par"] : [])]);
+        let wholeDouble = false;
+        for (const count of [2, 1]) {
+          const tryRows = (rows: number) =>
+            fit(
+              needsFor(tc, to, rows, wgtResident ? wBytesAll : null, parResident ? parAll : null, cols),
+              budget,
+              resident,
+              [count],
+            );
+          // Needs grow with rows: binary search the largest row count that fits.
+          if (!tryRows(1)) continue;
+          let lo = 1;
+          let hi = Ho;
+          while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (tryRows(mid)) lo = mid;
+            else hi = mid - 1;
+          }
+          // Even out the row tiles: the same number of tiles with the smallest equal height.
+          const nY = Math.ceil(Ho / lo);
+          const rows = Math.ceil(Ho / nY);
+          const slots = tryRows(rows)!;
+          const nO = Math.ceil(cout / to);
+          const nC = Math.ceil(C / tc);
+          const inRows = inRowsFor(rows, s, d, k);
+          const nX = Math.ceil(Wo / cols);
+          const inCols = cols === Wo ? Wp : inRowsFor(cols, s, d, k);
+          const inLoads = (depthwise || tc === C ? C * inRows * inCols * nY : C * inRows * inCols * nY * nO) * nX;
+          const wLoads = wgtResident ? wBytesAll : wBytesAll * nY * nX;
+          const tiles = nY * nO * nC * nX;
+          const single = slots.some((x) => x.count === 1 && !resident.has(x.role));
+          if (rows === Ho && cols === Wo && !single) wholeDouble = true;
+          // Estimated cycles: DRAM traffic, MAC-array folds (weight-stationary: cout across columns, the reduction
+          // across rows; a narrow tile leaves columns idle) and a fixed cost per tile. Single buffering serialises
+          // loads and compute; double buffering overlaps them.
+          const fill = (x: number, lanes: number) => x / (Math.ceil(x / lanes) * lanes);
+          const red = (depthwise ? 1 : structured ? st.c : tc) * perPair;
+          const macCycles =
+            (cout * Ho * Wo * red * Math.ceil(C / (structured || depthwise ? C : tc))) /
+            (hw.mac.rows * hw.mac.cols * fill(to, hw.mac.cols) * fill(red, hw.mac.rows));
+          const dramCycles = Number.isFinite(hw.dram.bytesPerCycle) ? (inLoads + wLoads) / hw.dram.bytesPerCycle : 0;
+          const cost = (single ? dramCycles + macCycles : Math.max(dramCycles, macCycles)) + 64 * tiles;
+          if (!best || cost < best.cost) {
+            best = {
+              cost,
+              plan: {
+                kind: "conv",
+                layer,
+                structured,
+                depthwise,
+                rows,
+                cols,
+                cout: to,
+                cin: depthwise ? to : tc,
+                wgtResident,
+                parResident,
+                eBytes,
+                slots,
+              },
+            };
+          }
         }
-        // Even out the row tiles: the same number of tiles with the smallest equal height.
-        const nY = Math.ceil(Ho / lo);
-        const rows = Math.ceil(Ho / nY);
-        const slots = tryRows(rows)!;
-        const nO = Math.ceil(cout / to);
-        const nC = Math.ceil(C / tc);
-        const inRows = inRowsFor(rows, s, d, k);
-        const inLoads = depthwise || tc === C ? C * inRows * Wp * nY : C * inRows * Wp * nY * nO;
-        const wLoads = wgtResident ? wBytesAll : wBytesAll * nY;
-        const tiles = nY * nO * nC;
-        const single = slots.some((x) => x.count === 1 && !resident.has(x.role));
-        if (rows === Ho && !single) wholeDouble = true;
-        // Estimated cycles: DRAM traffic, MAC-array folds (weight-stationary: cout across columns, the reduction
-        // across rows; a narrow tile leaves columns idle) and a fixed cost per tile. Single buffering serialises
-        // loads and compute; double buffering overlaps them.
-        const fill = (x: number, lanes: number) => x / (Math.ceil(x / lanes) * lanes);
-        const red = (depthwise ? 1 : structured ? st.c : tc) * perPair;
-        const macCycles = (cout * Ho * Wo * red * Math.ceil(C / (structured || depthwise ? C : tc))) / (hw.mac.rows * hw.mac.cols * fill(to, hw.mac.cols) * fill(red, hw.mac.rows));
-        const dramCycles = Number.isFinite(hw.dram.bytesPerCycle) ? (inLoads + wLoads) / hw.dram.bytesPerCycle : 0;
-        const cost = (single ? dramCycles + macCycles : Math.max(dramCycles, macCycles)) + 64 * tiles;
-        if (!best || cost < best.cost) {
-          best = {
-            cost,
-            plan: { kind: "conv", layer, structured, depthwise, rows, cout: to, cin: depthwise ? to : tc, wgtResident, parResident, eBytes, slots },
-          };
-        }
+        // Whole output planes, double-buffered: narrower cout tiles only add tiles.
+        if (wholeDouble) break;
       }
-      // Whole output planes, double-buffered: narrower cout tiles only add tiles.
-      if (wholeDouble) break;
+      // Whole input channels fit: chunking them would only reload the input once per cout tile.
+      if (best && tc === C) break;
     }
-    // Whole input channels fit: chunking them would only reload the input once per cout tile.
-    if (best && tc === C) break;
+    if (best) break;
   }
-  if (!best) cannotFit(layer, "a 1-row tile", needsFor(cinChoices[cinChoices.length - 1]!, coutChoices[coutChoices.length - 1]!, 1, null, null), budget);
+  if (!best)
+    cannotFit(
+      layer,
+      "a 1-row tile",
+      needsFor(cinChoices[cinChoices.length - 1]!, coutChoices[coutChoices.length - 1]!, 1, null, null),
+      budget,
+    );
   return best.plan;
 }
 
@@ -288,7 +354,11 @@ function tileFc(layer: FcLayer, budget: Budget, opts: TileOptions): FcPlan {
       if (!slots) continue;
       const tiles = Math.ceil(layer.P / to) * Math.ceil(kTotal / tk);
       const cost = wAll + 256 * tiles;
-      if (!best || cost < best.cost) best = { cost, plan: { kind: "fc", layer, structured, cout: to, k: tk, wgtResident, parResident, eBytes, slots } };
+      if (!best || cost < best.cost)
+        best = {
+          cost,
+          plan: { kind: "fc", layer, structured, cout: to, k: tk, wgtResident, parResident, eBytes, slots },
+        };
     }
   }
   if (!best) cannotFit(layer, "a 1-feature tile", minimal ?? [], budget);
@@ -298,7 +368,8 @@ function tileFc(layer: FcLayer, budget: Budget, opts: TileOptions): FcPlan {
 function tilePool(layer: PoolLayer | GapLayer, budget: Budget): PoolPlan {
   const [C, H, W] = chw(layer.inShape);
   const [, Ho, Wo] = chw(layer.outShape);
-  if (layer.kind !== "gap" && layer.pad > MAX_POOL_PAD) throw new InputError(`layer '${layer.name}': pooling padding ${layer.pad} exceeds ${MAX_POOL_PAD}`);
+  if (layer.kind !== "gap" && layer.pad > MAX_POOL_PAD)
+    throw new InputError(`layer '${layer.name}': pooling padding ${layer.pad} exceeds ${MAX_POOL_PAD}`);
   let minimal: Omit<SlotNeed, "count">[] = [];
   for (const ch of candidates(C)) {
     const needs: Omit<SlotNeed, "count">[] = [
@@ -318,7 +389,11 @@ function tileAdd(layer: AddLayer, budget: Budget): AddPlan {
   const bs = layer.shortcut?.stride ?? 1;
   let minimal: Omit<SlotNeed, "count">[] = [];
   for (const ch of candidates(C)) {
-    for (let rows = Ho; rows >= 1; rows = rows > 8 ? Math.ceil(rows / 2) - (rows === Math.ceil(rows / 2) ? 1 : 0) : rows - 1) {
+    for (
+      let rows = Ho;
+      rows >= 1;
+      rows = rows > 8 ? Math.ceil(rows / 2) - (rows === Math.ceil(rows / 2) ? 1 : 0) : rows - 1
+    ) {
       const needs: Omit<SlotNeed, "count">[] = [
         { buf: "act", role: "in", bytes: align16(ch * rows * Wo) },
         { buf: "act", role: "b", bytes: align16(ch * rows * bs * Wo * bs) },
@@ -334,7 +409,15 @@ function tileAdd(layer: AddLayer, budget: Budget): AddPlan {
 }
 
 export function tileLayer(layer: Layer, hw: HwConfig, opts: TileOptions): LayerPlan {
-  const budget: Budget = { bytes: { act: hw.sram.act.bytes, pool: hw.sram.pool.bytes, wgt: hw.sram.wgt.bytes, acc: hw.sram.acc.bytes, par: hw.sram.par.bytes } };
+  const budget: Budget = {
+    bytes: {
+      act: hw.sram.act.bytes,
+      pool: hw.sram.pool.bytes,
+      wgt: hw.sram.wgt.bytes,
+      acc: hw.sram.acc.bytes,
+      par: hw.sram.par.bytes,
+    },
+  };
   switch (layer.kind) {
     case "conv":
       return tileConv(layer, budget, opts, hw);
@@ -347,7 +430,9 @@ export function tileLayer(layer: Layer, hw: HwConfig, opts: TileOptions): LayerP
     case "add":
       return tileAdd(layer, budget);
     case "sumpool":
-      throw new InputError(`layer '${layer.name}': an explicit sum-pool layer is not supported by the back end (structure the following conv instead)`);
+      throw new InputError(
+        `layer '${layer.name}': an explicit sum-pool layer is not supported by the back end (structure the following conv instead)`,
+      );
   }
 }
 

@@ -56,7 +56,9 @@ export function accessesOf(ins: Instr, poolBytes: number): Access[] {
   const dramSpan = (es: number) => {
     const [c, h, w] = [f("c"), f("h"), f("w")];
     if (c * h * w === 0) return [];
-    return [{ mem: "dram" as const, lo: f("dram"), hi: f("dram") + (((c - 1) * f("prows") + h - 1) * f("rstride") + w) * es }];
+    return [
+      { mem: "dram" as const, lo: f("dram"), hi: f("dram") + (((c - 1) * f("prows") + h - 1) * f("rstride") + w) * es },
+    ];
   };
   const eb = (b: Buffer) => (b === "pool" ? poolBytes : ELEMENT_BYTES[b]);
   switch (ins.op) {
@@ -203,7 +205,9 @@ export function findDeadlock(instrs: readonly Instr[]): string | null {
       const i = list[head[y]!]!;
       const ins = instrs[i]!;
       const missing = ins.wait.filter((w) => tokens[QI.get(w)! * NQ + y]! === 0);
-      stuck.push(`${QUEUES[y]}: #${i} ${ins.op} waits for a token from ${missing.join(", ")} (${list.length - head[y]!} left)`);
+      stuck.push(
+        `${QUEUES[y]}: #${i} ${ins.op} waits for a token from ${missing.join(", ")} (${list.length - head[y]!} left)`,
+      );
     }
   }
   return stuck.length ? `deadlock: ${stuck.join("; ")}` : null;
@@ -229,17 +233,23 @@ export function verifyProgram(program: Program, hw: HwConfig): void {
     if (ins.op === "pool") poolBytes = Number(ins.f.bits) / 8;
     for (const a of accessesOf(ins, poolBytes)) {
       const cap = a.mem === "dram" ? dramBytes : hw.sram[a.mem].bytes;
-      if (a.lo < 0 || a.hi > cap) problems.push(`#${i} ${ins.op}: ${a.mem}[${a.lo}..${a.hi}) is outside the ${cap}-byte ${a.mem}`);
+      if (a.lo < 0 || a.hi > cap)
+        problems.push(`#${i} ${ins.op}: ${a.mem}[${a.lo}..${a.hi}) is outside the ${cap}-byte ${a.mem}`);
     }
   });
-  if (instrs.length === 0 || instrs[instrs.length - 1]!.op !== "halt") problems.push("the program does not end with halt");
+  if (instrs.length === 0 || instrs[instrs.length - 1]!.op !== "halt")
+    problems.push("the program does not end with halt");
   for (const seg of program.image) {
-    if (seg.addr < 0 || seg.addr + seg.data.length * seg.esize > dramBytes) problems.push(`segment '${seg.name}' lies outside the ${dramBytes}-byte DRAM`);
+    if (seg.addr < 0 || seg.addr + seg.data.length * seg.esize > dramBytes)
+      problems.push(`segment '${seg.name}' lies outside the ${dramBytes}-byte DRAM`);
   }
   problems.push(...tokenBalance(instrs));
   if (problems.length === 0) {
     const dl = findDeadlock(instrs);
     if (dl) problems.push(dl);
   }
-  if (problems.length) throw new Error(`program verification failed (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n  ${problems.slice(0, MAX).join("\n  ")}`);
+  if (problems.length)
+    throw new Error(
+      `program verification failed (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n  ${problems.slice(0, MAX).join("\n  ")}`,
+    );
 }

@@ -14,7 +14,8 @@ export function runInOrder(program: Program, hw: HwConfig, images: readonly Arra
   const sizes = {} as Record<Buffer, number>;
   for (const b of BUFFERS) sizes[b] = hw.sram[b].bytes;
   const s = createState(m.dtype, m.dramBytes, sizes, hw.pool.outBits / 8);
-  for (const seg of program.image) for (let i = 0; i < seg.data.length; i++) s.dram[seg.addr + i * seg.esize] = seg.data[i]!;
+  for (const seg of program.image)
+    for (let i = 0; i < seg.data.length; i++) s.dram[seg.addr + i * seg.esize] = seg.data[i]!;
   const inp = m.inputs[0]!;
   images.forEach((img, b) => {
     for (let i = 0; i < img.length; i++) s.dram[inp.addr + b * inp.batchStride + i] = img[i]!;
@@ -22,7 +23,9 @@ export function runInOrder(program: Program, hw: HwConfig, images: readonly Arra
   for (const ins of program.instructions) execute(s, ins);
   const out = m.outputs[0]!;
   const n = out.shape.reduce((a, b) => a * b, 1);
-  return images.map((_, b) => Float64Array.from(s.dram.subarray(out.addr + b * out.batchStride, out.addr + b * out.batchStride + n)));
+  return images.map((_, b) =>
+    Float64Array.from(s.dram.subarray(out.addr + b * out.batchStride, out.addr + b * out.batchStride + n)),
+  );
 }
 
 /**

@@ -14,12 +14,19 @@ import { runInOrder, wideNet } from "./back-fixtures.js";
 
 const TINY = resolveHw({ preset: "tiny" });
 /** 1 KiB everywhere: forces row tiles, cout tiles, input-channel chunks, per-tile weights and tables. */
-const CRAMPED = shrink(resolveHw({ preset: "tiny", sets: ["sram.act.kib=1", "sram.pool.kib=1", "sram.wgt.kib=1", "sram.acc.kib=1", "sram.par.kib=1"] }), { par: 256 });
+const CRAMPED = shrink(
+  resolveHw({
+    preset: "tiny",
+    sets: ["sram.act.kib=1", "sram.pool.kib=1", "sram.wgt.kib=1", "sram.acc.kib=1", "sram.par.kib=1"],
+  }),
+  { par: 256 },
+);
 
 /** The config with some buffers smaller than the 1 KiB the config schema allows (the compiler takes any size). */
 function shrink(hw: HwConfig, bytes: Partial<Record<keyof HwConfig["sram"], number>>): HwConfig {
   const sram = { ...hw.sram };
-  for (const [b, n] of Object.entries(bytes) as [keyof HwConfig["sram"], number][]) sram[b] = { ...sram[b], bytes: n, kib: n / 1024 };
+  for (const [b, n] of Object.entries(bytes) as [keyof HwConfig["sram"], number][])
+    sram[b] = { ...sram[b], bytes: n, kib: n / 1024 };
   return { ...hw, sram };
 }
 
@@ -36,7 +43,8 @@ function check(g: Graph, hw: HwConfig, mode: "dense" | "structured", dtype: "int
     } else {
       const ref = runFp32(r.layers, x);
       const peak = Math.max(...Array.from(ref, Math.abs));
-      for (let i = 0; i < ref.length; i++) expect(Math.abs(got[b]![i]! - ref[i]!), `image ${b} output ${i}`).to.be.below(1e-4 * peak + 1e-6);
+      for (let i = 0; i < ref.length; i++)
+        expect(Math.abs(got[b]![i]! - ref[i]!), `image ${b} output ${i}`).to.be.below(1e-4 * peak + 1e-6);
     }
   });
   return r;
@@ -68,6 +76,15 @@ describe("back end: compiled programs compute what the reference executor comput
     });
     it(`wide net fp32 on ${name}, batch 3`, () => {
       check(wideNet(), hw, "dense", "fp32", 3);
+    });
+  }
+
+  for (const dtype of ["int8", "fp32"] as const) {
+    it(`column tiles when not even one full-width row fits (224-byte act SRAM), ${dtype}`, () => {
+      const hw = shrink(TINY, { act: 224 });
+      const r = check(tinyResNet(true), hw, "structured", dtype, 1);
+      const split = r.plans.filter((p) => p.kind === "conv" && p.cols < (p.layer.outShape[2] ?? 0));
+      expect(split.length).to.be.greaterThan(0);
     });
   }
 
