@@ -9,7 +9,7 @@ export function printPlans(plans: readonly LayerPlan[]): string {
     const slots = p.slots.map((s) => `${s.role}:${s.buf} ${s.count}x${s.bytes}`).join(", ");
     switch (p.kind) {
       case "conv":
-        return `${p.layer.name} conv${p.structured ? " structured" : ""}${p.depthwise ? " depthwise" : ""}: rows ${p.rows}, cout ${p.cout}, cin ${p.cin}, weights ${p.wgtResident ? "resident" : "per tile"}, params ${p.parResident ? "resident" : "per tile"} [${slots}]`;
+        return `${p.layer.name} conv${p.structured ? " structured" : ""}${p.depthwise ? " depthwise" : ""}: rows ${p.rows}, cols ${p.cols}, cout ${p.cout}, cin ${p.cin}, weights ${p.wgtResident ? "resident" : "per tile"}, params ${p.parResident ? "resident" : "per tile"} [${slots}]`;
       case "fc":
         return `${p.layer.name} fc${p.structured ? " structured" : ""}: out ${p.cout}, k ${p.k}, weights ${p.wgtResident ? "resident" : "per tile"} [${slots}]`;
       case "pool":
