@@ -9,7 +9,7 @@ import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
 import { inferShapes, printGraph, verifyGraph } from "../models/shapes.js";
 import type { LayerProgram } from "./layers.js";
-import { type Calibration, calibrate, syntheticImages } from "./passes/calibrate.js";
+import { type Calibration, calibrate, nominalCalibration, syntheticCount, syntheticImages } from "./passes/calibrate.js";
 import { normalise } from "./passes/normalise.js";
 import { type ERange, type QuantHw, quantise } from "./passes/quantise.js";
 import { type StructSpec, structure } from "./passes/structure.js";
@@ -26,7 +26,11 @@ export interface FrontOptions {
   /** Structural residual tolerance (default 1e-3). */
   readonly tol?: number;
   /** Calibration images (each the model input's size); default SYNTHETIC_IMAGES seeded N(0,1) images. */
-  readonly calibration?: readonly Float32Array[];
+  /**
+   * Calibration images, or "nominal": assumed ranges without running anything (for timing-only work, where
+   * the requantisation values do not change a single cycle). Default: synthetic images (see syntheticCount).
+   */
+  readonly calibration?: readonly Float32Array[] | "nominal";
   readonly seed?: number | string;
   /** How a structured layer's E is narrowed to the MAC input width (see passes/quantise.ts). Default "calibrated". */
   readonly eRange?: ERange;
@@ -110,7 +114,12 @@ export const FRONT_PASSES: readonly Pass[] = [
     ...layerStage("calibrate", "activation ranges from the fp32 reference executor (int8 only)", (s, ctx) => {
       if (ctx.opts.dtype !== "int8") return s;
       const lp = needLayers(s, "calibrate");
-      const images = ctx.opts.calibration ?? syntheticImages(lp, undefined, ctx.opts.seed);
+      const given = ctx.opts.calibration;
+      if (given === "nominal") {
+        ctx.notes.push("calibration: nominal ranges (timing-only); give an input to calibrate on data");
+        return { ...s, calibration: nominalCalibration(lp) };
+      }
+      const images = given ?? syntheticImages(lp, syntheticCount(lp), ctx.opts.seed);
       return { ...s, calibration: calibrate(lp, images) };
     }),
     print: (s) => {

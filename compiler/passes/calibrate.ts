@@ -12,6 +12,37 @@ import { runFp32Tensors } from "../reference/fp32.js";
 /** Number of synthetic images used when none are given. */
 export const SYNTHETIC_IMAGES = 4;
 
+/** Images above this many input values get one synthetic calibration image instead of four (ImageNet-sized
+ * inputs cost seconds per fp32 reference pass). */
+export const LARGE_INPUT = 3 * 64 * 64;
+
+/** How many synthetic images calibrate a program when none are given. */
+export function syntheticCount(lp: LayerProgram): number {
+  return lp.input.shape.reduce((a, b) => a * b, 1) > LARGE_INPUT ? 1 : SYNTHETIC_IMAGES;
+}
+
+/** Assumed max-abs of a unit-variance activation (4 standard deviations). */
+export const NOMINAL_RANGE = 4;
+
+/**
+ * Ranges assumed without running the network: every tensor NOMINAL_RANGE, every window sum of V values
+ * NOMINAL_RANGE·sqrt(V) (independent unit-variance terms). Only the requantisation values depend on them,
+ * never the instruction stream or its timing.
+ */
+export function nominalCalibration(lp: LayerProgram): Calibration {
+  const tensors = new Map<string, number>([[lp.input.name, NOMINAL_RANGE]]);
+  const sums = new Map<string, number>();
+  for (const l of lp.layers) {
+    tensors.set(l.output, NOMINAL_RANGE);
+    let volume = 0;
+    if (l.kind === "conv" && l.structured) volume = (l.cin / l.groups - l.structured.c + 1) * (l.kh - l.structured.n + 1) * (l.kw - l.structured.n + 1);
+    else if (l.kind === "fc" && l.structured) volume = l.Q - l.structured.R + 1;
+    else if (l.kind === "sumpool") volume = l.kc * l.kh * l.kw;
+    if (volume > 0) sums.set(l.name, NOMINAL_RANGE * Math.sqrt(volume));
+  }
+  return { tensors, sums };
+}
+
 /** Seeded N(0,1) images of the program's input shape. */
 export function syntheticImages(
   lp: LayerProgram,
