@@ -50,7 +50,7 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
   const debug = argv.includes("--debug");
   const ctx: Context = { io, debug };
   let code = 0;
-  let parseFailure: string | null = null;
+  const failure: { message: string | null } = { message: null };
   const report = (e: unknown): number => {
     if (isInputError(e)) {
       io.stderr(`sumac: error: ${e.message}\n`);
@@ -76,7 +76,7 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      parseFailure = msg;
+      failure.message = msg;
     })
     .help()
     .version(false);
@@ -90,7 +90,7 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
         return b;
       },
       async (args) => {
-        code = await cmd.handler(args as Record<string, unknown>, ctx);
+        code = await cmd.handler(args, ctx);
       },
     );
   }
@@ -102,8 +102,8 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
   } catch (e) {
     return report(e);
   }
-  if (parseFailure !== null) {
-    io.stderr(`sumac: error: ${parseFailure}\n`);
+  if (failure.message !== null) {
+    io.stderr(`sumac: error: ${failure.message}\n`);
     return 2;
   }
   if (helpText) io.stdout(helpText.endsWith("\n") ? helpText : `${helpText}\n`);

@@ -19,6 +19,12 @@ export function modelOptions(y: Argv): Argv {
     .option("seed", { type: "string", default: "sumac", describe: "seed for random weights and synthetic inputs" });
 }
 
+/** A string flag's value, or the default when absent. */
+export function strArg(args: Record<string, unknown>, key: string, def: string): string {
+  const v = args[key];
+  return typeof v === "string" ? v : typeof v === "number" ? String(v) : def;
+}
+
 const readerFor = (io: Io) => (p: string): Uint8Array => {
   try {
     return io.readFile(p);
@@ -29,10 +35,10 @@ const readerFor = (io: Io) => (p: string): Uint8Array => {
 
 /** Loads the model named by the positional argument. */
 export function loadGraphFromArgs(args: Record<string, unknown>, io: Io): Graph {
-  const spec = String(args["model"] ?? "");
+  const spec = strArg(args, "model", "");
   if (!spec) throw new InputError("name a model: a zoo name (sumac models), a .net file or an .onnx file");
   const weights = (args["weights"] as "random" | "file" | undefined) ?? (/\.onnx$/i.test(spec) ? "file" : "random");
-  return loadModel(spec, { readFile: readerFor(io), weights, seed: String(args["seed"] ?? "sumac") });
+  return loadModel(spec, { readFile: readerFor(io), weights, seed: strArg(args, "seed", "sumac") });
 }
 
 function readStructFile(path: string, io: Io): StructSpec {
@@ -54,7 +60,7 @@ function readStructFile(path: string, io: Io): StructSpec {
 
 /** Compile options from the shared flags; `mode` may be forced (compare compiles both). */
 export function compileOptionsFromArgs(args: Record<string, unknown>, io: Io, mode?: "dense" | "structured"): CompileOptions {
-  const struct = String(args["struct"] ?? "auto");
+  const struct = strArg(args, "struct", "auto");
   const tol = Number(args["tol"] ?? 1e-3);
   if (!(tol > 0 && tol < 1)) throw new InputError(`--tol ${String(args["tol"])}: expected a number between 0 and 1`);
   return {
@@ -62,7 +68,7 @@ export function compileOptionsFromArgs(args: Record<string, unknown>, io: Io, mo
     dtype: (args["dtype"] as "int8" | "fp32" | undefined) ?? "int8",
     tol,
     batch: Number(args["batch"] ?? 1),
-    seed: String(args["seed"] ?? "sumac"),
-    ...(struct === "auto" ? { struct: "auto" as StructSpec } : { struct: readStructFile(struct, io), structSource: struct }),
+    seed: strArg(args, "seed", "sumac"),
+    ...(struct === "auto" ? { struct: "auto" } : { struct: readStructFile(struct, io), structSource: struct }),
   };
 }

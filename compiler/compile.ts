@@ -24,7 +24,7 @@ export interface CompileOptions {
   readonly structSource?: string;
   readonly tol?: number;
   readonly batch?: number;
-  readonly calibration?: readonly Float32Array[];
+  readonly calibration?: readonly Float32Array[] | "nominal";
   readonly seed?: number | string;
   readonly dumpAfter?: string;
   readonly onDump?: (pass: string, text: string) => void;

@@ -1,7 +1,7 @@
 // `sumac compare <model> [hw]`: the dense and the structured lowering of one model on one machine, side by side.
 import chalk from "chalk";
 import type { SumacCommand } from "../command.js";
-import { compileOptionsFromArgs, loadGraphFromArgs, modelOptions } from "../model-options.js";
+import { compileOptionsFromArgs, loadGraphFromArgs, modelOptions, strArg } from "../model-options.js";
 import { hwOptions, resolveHwFromArgs } from "../hw-options.js";
 import { readTensorFile } from "../tensor-file.js";
 import { compareRatios, compareRows, formatRows } from "../compare-table.js";
@@ -53,7 +53,7 @@ export const compareCommand: SumacCommand = {
     if (!timingOnly) {
       if (typeof args["input"] === "string")
         input = readTensorFile(args["input"], perImage * batch, `[${batch}, ${graph.input.shape.join(", ")}]`, io);
-      else input = fillNormal(rngFromString(`${String(args["seed"] ?? "sumac")}:input`), new Float32Array(perImage * batch)) as Float32Array;
+      else input = fillNormal(rngFromString(`${strArg(args, "seed", "sumac")}:input`), new Float32Array(perImage * batch)) as Float32Array;
     }
     const runs: Record<"dense" | "structured", { report: Report; result: SimResult }> = {} as never;
     for (const mode of ["dense", "structured"] as const) {

@@ -50,7 +50,7 @@ export const sweepCommand: SumacCommand = {
     const sets = args["set"] === undefined ? [] : ([] as unknown[]).concat(args["set"]).map(String);
     if (sets.length === 0) throw new InputError("sweep: give at least one --set key=v1,v2,…");
     const points = crossProduct(parseAxes(sets));
-    const hwArg = args["hw"] === undefined ? undefined : String(args["hw"]);
+    const hwArg = typeof args["hw"] === "string" ? args["hw"] : undefined;
     const base: Pick<PointRequest, "preset" | "hwFile"> =
       hwArg === undefined || PRESET_NAMES.includes(hwArg)
         ? { preset: hwArg ?? "edge" }
