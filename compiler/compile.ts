@@ -6,6 +6,7 @@ import type { HwConfig, BufferName } from "../isa/hw/types.js";
 import { InputError } from "../isa/errors.js";
 import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
+import { initGraphWeights } from "../models/weights.js";
 import type { LayerProgram } from "./layers.js";
 import { FRONT_PASSES, needLayers, runPipeline, type Pass, type PipelineState } from "./pipeline.js";
 import type { StructSpec } from "./passes/structure.js";
@@ -154,7 +155,8 @@ export function compileDetailed(
   graph: Graph,
   hw: HwConfig,
   opts: CompileOptions,
-): BackResult & { readonly notes: readonly string[]; readonly layers: LayerProgram; readonly dump?: string } {
+): Compiled {
+  if (graph.missingWeights) return withPlaceholderWeights(graph, graph.missingWeights, hw, opts);
   const batch = checkBatch(opts.batch ?? 1);
   const passes = [...FRONT_PASSES, ...backPasses(hw, batch)];
   const r = runPipeline(graph, { ...opts, hw }, passes);
@@ -171,6 +173,21 @@ export function compileDetailed(
     layers: needLayers(r.state, "compile"),
     ...(r.dump !== undefined ? { dump: r.dump } : {}),
   };
+}
+
+export type Compiled = BackResult & { readonly notes: readonly string[]; readonly layers: LayerProgram; readonly dump?: string };
+
+/**
+ * A model whose weights are absent still compiles (DESIGN §6: shapes are enough): seeded placeholder weights give
+ * the same instruction stream and timing, and the manifest records why its outputs mean nothing.
+ */
+function withPlaceholderWeights(graph: Graph, missing: NonNullable<Graph["missingWeights"]>, hw: HwConfig, opts: CompileOptions): Compiled {
+  const { missingWeights: _, ...rest } = graph;
+  const filled = initGraphWeights(rest, String(opts.seed ?? "sumac"));
+  const r = compileDetailed(filled, hw, opts.calibration === undefined ? { ...opts, calibration: "nominal" } : opts);
+  const why = `${missing.model}: weights are in '${missing.dataFile}', which is missing; compiled with placeholder weights (cycles and energy only)`;
+  const program: Program = { ...r.program, manifest: { ...r.program.manifest, weightsMissing: why } };
+  return { ...r, program, notes: [...r.notes, why] };
 }
 
 export function compile(graph: Graph, hw: HwConfig, opts: CompileOptions): Program {

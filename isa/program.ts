@@ -55,6 +55,11 @@ export interface Manifest {
   readonly inputs: readonly TensorPlacement[];
   readonly outputs: readonly TensorPlacement[];
   readonly layers: readonly LayerInfo[];
+  /**
+   * Set when the model's weights were absent (an ONNX file without its external data) and the program was built
+   * with placeholder weights: cycles and energy are right, outputs are not, so functional runs are refused.
+   */
+  readonly weightsMissing?: string;
   /** Intermediate tensors in DRAM, for inspection. */
   readonly tensors: readonly { readonly name: string; readonly addr: number; readonly bytes: number }[];
 }

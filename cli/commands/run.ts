@@ -39,7 +39,7 @@ export const runCommand: SumacCommand = {
       input = readTensorFile(inPath, per * batch, `${batch}x${shape.join("x")}`, ctx.io);
       const images = Array.from({ length: batch }, (_, b) => input!.slice(b * per, (b + 1) * per));
       Object.assign(opts, { calibration: images });
-    }
+    } else if (args["timing-only"]) Object.assign(opts, { calibration: "nominal" }); // no data: ranges cannot matter
     const program = compile(graph, hw, opts);
     try {
       return simulateAndReport(program, hw, args, ctx, input);
