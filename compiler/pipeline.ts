@@ -9,7 +9,7 @@ import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
 import { inferShapes, printGraph, verifyGraph } from "../models/shapes.js";
 import type { LayerProgram } from "./layers.js";
-import { type Calibration, calibrate, nominalCalibration, syntheticCount, syntheticImages } from "./passes/calibrate.js";
+import { type Calibration, calibrate, nominalCalibration, syntheticCount, syntheticImages, withModelRanges } from "./passes/calibrate.js";
 import { normalise } from "./passes/normalise.js";
 import { type ERange, type QuantHw, quantise } from "./passes/quantise.js";
 import { type StructSpec, structure } from "./passes/structure.js";
@@ -120,7 +120,11 @@ export const FRONT_PASSES: readonly Pass[] = [
         return { ...s, calibration: nominalCalibration(lp) };
       }
       const images = given ?? syntheticImages(lp, syntheticCount(lp), ctx.opts.seed);
-      return { ...s, calibration: calibrate(lp, images) };
+      const measured = calibrate(lp, images);
+      if (!s.graph.quant) return { ...s, calibration: measured };
+      const q = withModelRanges(measured, s.graph.quant);
+      ctx.notes.push(`calibration: ${q.used} activation ranges from the model's QuantizeLinear scales and zero points`);
+      return { ...s, calibration: q.calibration };
     }),
     print: (s) => {
       const lp = needLayers(s, "calibrate");

@@ -43,6 +43,25 @@ export function nominalCalibration(lp: LayerProgram): Calibration {
   return { tensors, sums };
 }
 
+/**
+ * A QDQ model (ONNX Runtime's quantiser) fixes each activation's representable range [s·(qmin − zp), s·(qmax − zp)]
+ * (int8 codes); its largest magnitude becomes the tensor's range, replacing the measured one. Window sums are not
+ * quantised by the model, so their measured ranges stay.
+ */
+export function withModelRanges(
+  measured: Calibration,
+  quant: ReadonlyMap<string, { readonly scale: number; readonly zeroPoint: number }>,
+): { calibration: Calibration; used: number } {
+  const tensors = new Map(measured.tensors);
+  let used = 0;
+  for (const [name, { scale, zeroPoint }] of quant) {
+    if (!tensors.has(name) || !(scale > 0)) continue;
+    tensors.set(name, scale * Math.max(Math.abs(-128 - zeroPoint), Math.abs(127 - zeroPoint)));
+    used++;
+  }
+  return { calibration: { tensors, sums: measured.sums }, used };
+}
+
 /** Seeded N(0,1) images of the program's input shape. */
 export function syntheticImages(
   lp: LayerProgram,
