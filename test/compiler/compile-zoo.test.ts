@@ -12,6 +12,8 @@ import type { Instr } from "../../isa/types.js";
 import { isInputError } from "../../isa/errors.js";
 import { loadModel } from "../../models/zoo.js";
 import { build, conv } from "./front-graphs.js";
+import { simulate } from "../../simulator/simulate.js";
+import { buildReport } from "../../simulator/report.js";
 
 const PRESETS: Record<string, HwConfig> = { edge: resolveHw({ preset: "edge" }), tiny: resolveHw({ preset: "tiny" }) };
 const readFile = (p: string) => fs.readFileSync(p);
@@ -40,7 +42,7 @@ describe("compile: the zoo on both presets", function () {
     ["mobilenetv2", "mobilenetv2:struct-a"],
   ] as const;
   for (const [dense, structured] of models) {
-    it(`${dense} dense and ${structured} structured compile and verify on edge and tiny`, () => {
+    it(`${dense} dense and ${structured} structured compile, verify and simulate (timing) on edge and tiny`, () => {
       for (const [spec, mode] of [
         [dense, "dense"],
         [structured, "structured"],
@@ -53,6 +55,10 @@ describe("compile: the zoo on both presets", function () {
           for (const l of m.layers) expect(l.end, `${spec} ${name} ${l.name}`).to.be.greaterThan(l.begin);
           for (const b of ["act", "pool", "wgt", "acc", "par"] as const)
             expect(r.sramPeak[b]).to.be.at.most(hw.sram[b].bytes);
+          // It runs on the simulator (timing only), never faster than its lower bound.
+          const rep = buildReport(r.program, simulate(r.program, hw, { timingOnly: true }), hw);
+          expect(rep.totals.cycles, `${spec} ${name} cycles`).to.be.at.least(rep.totals.bound_cycles);
+          for (const l of rep.layers) expect(l.cycles, `${spec} ${name} ${l.name}`).to.be.at.least(Math.floor(l.bound_cycles));
           // The dense lowering's MAC instructions do exactly the layers' multiply-accumulates.
           if (mode === "dense") {
             const want = m.layers.reduce((s, l) => s + l.paper.macs, 0);
