@@ -19,6 +19,18 @@ export function defaultOutDir(spec: string): string {
   return `out/${base.replace(/:/g, "-")}`;
 }
 
+/** Per-layer E-narrowing notes (one per structured layer) fold into one line unless --verbose. */
+export function summariseNotes(notes: readonly string[], verbose: boolean): string[] {
+  if (verbose) return [...notes];
+  const narrowing = notes.filter((n) => /^\S+: E \(/.test(n));
+  const rest = notes.filter((n) => !/^\S+: E \(/.test(n));
+  if (narrowing.length === 0) return rest;
+  const shifts = narrowing.map((n) => Number(/shifted right by (\d+)/.exec(n)?.[1] ?? 0));
+  const lo = Math.min(...shifts), hi = Math.max(...shifts);
+  const range = lo === hi ? `${lo}` : `${lo}–${hi}`;
+  return [...rest, `${narrowing.length} structured layer(s) shift the sum-pool output E right by ${range} bit(s) to fit the MAC inputs (--verbose lists them; --set mac.actBits=16 keeps more bits)`];
+}
+
 export function compileSummary(r: BackResult, hw: HwConfig, dir: string): string {
   const p = r.program;
   const perQueue = new Map<string, number>();
@@ -68,6 +80,7 @@ export const compileCommand: SumacCommand = {
         requiresArg: true,
         describe: "output directory (default out/<model>)",
       })
+      .option("verbose", { type: "boolean", default: false, describe: "print every compiler note (one per narrowed layer)" })
       .option("dump-after", {
         type: "string",
         requiresArg: true,
@@ -89,7 +102,7 @@ export const compileCommand: SumacCommand = {
     const dir = typeof args["o"] === "string" && args["o"] !== "" ? args["o"] : defaultOutDir(String(args["model"]));
     writeProgram(dir, r.program, ctx.io, hw);
     if (r.dump !== undefined) ctx.io.stdout(r.dump.endsWith("\n") ? r.dump : `${r.dump}\n`);
-    for (const note of r.notes) ctx.io.stderr(`note: ${note}\n`);
+    for (const note of summariseNotes(r.notes, Boolean(args["verbose"]))) ctx.io.stderr(`note: ${note}\n`);
     ctx.io.stdout(compileSummary(r, hw, dir));
     return 0;
   },
