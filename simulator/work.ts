@@ -10,8 +10,9 @@
 //     os: inputs once per output-channel fold, weights once per pixel fold, outputs written once;
 //     is: inputs read once, weights once per pixel fold, partial sums as in ws.
 //   An accumulating instruction (accum) also reads the previous acc value once per output.
-// - Sum-pool unit: adds per simulator/units/pool.ts, counted as pool.add<bits> (the adder width is the output
-//   width the compiler chose); the input tile is read once (line buffers), E written once.
+// - Sum-pool unit: adds per simulator/units/pool.ts, counted at the adder array's width, pool.outBits (the exact
+//   sum is formed before any requantising shift, so a narrower output does not make the adders narrower);
+//   the input tile is read once (line buffers), E written once.
 // - Vector unit: requant = bias add + multiply + shift + two compares (clamp) per element; add = one multiply per
 //   operand, one add, shift, clamp; avg pool / gap = window sums, one multiply + shift + clamp per output; max
 //   pool = one compare per in-bounds tap beyond the first.
@@ -145,7 +146,7 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       const { outputs } = poolOutputs(shape);
       widths.set(num(f, "dst"), outputs * (bits / 8), bits / 8);
       const adds = poolPassAdds(shape).reduce((x, y) => x + y, 0);
-      add(`pool.add${bits}` as ActionCounter, adds);
+      add(`pool.add${Math.max(bits, hw.pool.outBits)}` as ActionCounter, adds);
       add("spu_adds", adds);
       add("sram.act.read", shape.c * shape.h * shape.w);
       add("sram.pool.write", outputs * (bits / 8));
