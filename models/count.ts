@@ -43,25 +43,68 @@ export interface CountReport {
 
 const volume = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
-function countConv(node: ConvNode, inShape: Shape, outShape: Shape, withBn: boolean): LayerCount {
-  const G = node.groups;
-  const Cg = node.cin / G;
-  const outputs = volume(outShape);
-  const c = node.structure?.c ?? Cg;
-  const n = node.structure?.n ?? node.kh;
-  const structured = node.structure !== undefined;
-  const perOutput = structured ? c * n * n : Cg * node.kh * node.kw;
-  const hasBias = node.bias !== null;
+/** The paper-convention counts of one layer. */
+export interface Counts {
+  readonly adds: number;
+  readonly mults: number;
+  readonly params: number;
+  readonly macs: number;
+}
+
+/** What the conv formulas need: the layer's geometry, its structure (absent: dense) and what follows it. */
+export interface ConvCountInput {
+  readonly cin: number;
+  readonly cout: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly groups: number;
+  readonly dilation: number;
+  /** [top, left, bottom, right] */
+  readonly pads: readonly [number, number, number, number];
+  readonly inShape: Shape;
+  readonly outShape: Shape;
+  readonly structure?: { readonly c: number; readonly n: number } | undefined;
+  readonly hasBias: boolean;
+  readonly withBn: boolean;
+}
+
+/** DESIGN §1 for a conv, dense or structured (the one place these formulas live). */
+export function convCounts(d: ConvCountInput): Counts {
+  const G = d.groups;
+  const Cg = d.cin / G;
+  const outputs = volume(d.outShape);
+  const c = d.structure?.c ?? Cg;
+  const n = d.structure?.n ?? d.kh;
+  const perOutput = d.structure ? c * n * n : Cg * d.kh * d.kw;
   const macs = perOutput * outputs;
   let sumpoolAdds = 0;
-  if (structured) {
-    const [pt, pl, pb, pr] = node.pads;
-    const H1 = (inShape[1] ?? 1) + pt + pb - node.dilation * (node.kh - n);
-    const W1 = (inShape[2] ?? 1) + pl + pr - node.dilation * (node.kw - n);
-    const window = (Cg - c + 1) * (node.kh - n + 1) * (node.kw - n + 1);
+  if (d.structure) {
+    const [pt, pl, pb, pr] = d.pads;
+    const H1 = (d.inShape[1] ?? 1) + pt + pb - d.dilation * (d.kh - n);
+    const W1 = (d.inShape[2] ?? 1) + pl + pr - d.dilation * (d.kw - n);
+    const window = (Cg - c + 1) * (d.kh - n + 1) * (d.kw - n + 1);
     sumpoolAdds = G * (window - 1) * c * H1 * W1;
   }
-  const extraAdds = (hasBias ? 1 : 0) + (withBn ? 1 : 0);
+  const extraAdds = (d.hasBias ? 1 : 0) + (d.withBn ? 1 : 0);
+  return {
+    macs,
+    mults: macs + (d.withBn ? outputs : 0),
+    adds: (perOutput - 1 + extraAdds) * outputs + sumpoolAdds,
+    params: d.cout * perOutput + (d.hasBias ? d.cout : 0) + (d.withBn ? 2 * d.cout : 0),
+  };
+}
+
+/** DESIGN §1 for a fully connected layer; R absent or R = Q is dense. */
+export function fcCounts(P: number, Q: number, R: number | undefined, hasBias: boolean): Counts {
+  const r = R ?? Q;
+  const macs = P * r;
+  // The structured FC first sum-pools the input with a (Q−R+1)-wide window: R outputs, Q−R adds each.
+  const sumpoolAdds = R !== undefined ? r * (Q - r) : 0;
+  return { macs, mults: macs, adds: (r - 1 + (hasBias ? 1 : 0)) * P + sumpoolAdds, params: P * r + (hasBias ? P : 0) };
+}
+
+function countConv(node: ConvNode, inShape: Shape, outShape: Shape, withBn: boolean): LayerCount {
+  const counts = convCounts({ ...node, inShape, outShape, structure: node.structure, hasBias: node.bias !== null, withBn });
   return {
     name: node.name,
     kind: "conv",
@@ -69,41 +112,29 @@ function countConv(node: ConvNode, inShape: Shape, outShape: Shape, withBn: bool
     cout: node.cout,
     k: node.kh,
     stride: node.stride,
-    groups: G,
-    c,
-    n,
+    groups: node.groups,
+    c: node.structure?.c ?? node.cin / node.groups,
+    n: node.structure?.n ?? node.kh,
     R: null,
     outShape: [...outShape],
-    macs,
-    mults: macs + (withBn ? outputs : 0),
-    adds: (perOutput - 1 + extraAdds) * outputs + sumpoolAdds,
-    params: node.cout * perOutput + (hasBias ? node.cout : 0) + (withBn ? 2 * node.cout : 0),
+    ...counts,
   };
 }
 
 function countFc(node: FcNode): LayerCount {
-  const { P, Q } = node;
-  const R = node.structure?.R ?? Q;
-  const hasBias = node.bias !== null;
-  const macs = P * R;
-  // The structured FC first sum-pools the input with a (Q−R+1)-wide window: R outputs, Q−R adds each.
-  const sumpoolAdds = node.structure ? R * (Q - R) : 0;
   return {
     name: node.name,
     kind: "fc",
-    cin: Q,
-    cout: P,
+    cin: node.Q,
+    cout: node.P,
     k: 1,
     stride: 1,
     groups: 1,
     c: null,
     n: null,
-    R,
-    outShape: [P],
-    macs,
-    mults: macs,
-    adds: (R - 1 + (hasBias ? 1 : 0)) * P + sumpoolAdds,
-    params: P * R + (hasBias ? P : 0),
+    R: node.structure?.R ?? node.Q,
+    outShape: [node.P],
+    ...fcCounts(node.P, node.Q, node.structure?.R, node.bias !== null),
   };
 }
 

@@ -6,37 +6,17 @@ import type { LayerInfo, Manifest, Program, TensorPlacement } from "../../isa/pr
 import type { Layer, LayerProgram } from "../layers.js";
 import type { DramLayout } from "../dram-layout.js";
 import { deriveTokens, type Op } from "./schedule.js";
-import { chw } from "./tile.js";
+import { convCounts, fcCounts } from "../../models/count.js";
 
 /** Paper-convention counts of a layer (DESIGN §1): mults K+1, adds K per conv output; fc Q and Q; structured §4.2/4.3. */
+/**
+ * The layer's counts in the paper's convention (models/count.ts holds the formulas). Compiled layers have BN
+ * folded into the conv, which the paper counts as a BN's scale and shift, not as a bias.
+ */
 export function paperCounts(l: Layer): LayerInfo["paper"] {
-  if (l.kind === "conv") {
-    const [C, H] = chw(l.inShape);
-    const [Co, Ho, Wo] = chw(l.outShape);
-    const outs = Co * Ho * Wo;
-    const bn = 2 * Co;
-    if (l.structured) {
-      const { c, n } = l.structured;
-      const N = l.kh;
-      const perGroupC = l.groups > 1 ? 1 : C;
-      const p = l.pads[0];
-      const H1 = H + 2 * p - (N - n);
-      const [, , W] = chw(l.inShape);
-      const W1 = W + 2 * l.pads[1] - (N - n);
-      const K = c * n * n;
-      const poolAdds = ((perGroupC - c + 1) * (N - n + 1) ** 2 - 1) * (l.groups > 1 ? C : c) * H1 * W1;
-      return { macs: K * outs, mults: (K + 1) * outs, adds: K * outs + poolAdds, params: Co * K + bn };
-    }
-    const K = (l.cin / l.groups) * l.kh * l.kw;
-    return { macs: K * outs, mults: (K + 1) * outs, adds: K * outs, params: Co * K + bn };
-  }
-  if (l.kind === "fc") {
-    if (l.structured) {
-      const R = l.structured.R;
-      return { macs: l.P * R, mults: l.P * R, adds: l.P * R + R * (l.Q - R), params: l.P * R + l.P };
-    }
-    return { macs: l.P * l.Q, mults: l.P * l.Q, adds: l.P * l.Q, params: l.P * l.Q + l.P };
-  }
+  if (l.kind === "conv")
+    return convCounts({ ...l, structure: l.structured, hasBias: false, withBn: true });
+  if (l.kind === "fc") return fcCounts(l.P, l.Q, l.structured?.R, true);
   return { macs: 0, mults: 0, adds: 0, params: 0 };
 }
 
