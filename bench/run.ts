@@ -24,7 +24,10 @@ function row(name: string, ms: number, peer?: { name: string; ms: number }): voi
   let ratio = "";
   if (peer) {
     const r = peer.ms / ms;
-    ratio = r >= 1 ? `  ${r.toFixed(1)}× faster than the ${peer.name} (${peer.ms.toFixed(1)} ms)` : `  ${(1 / r).toFixed(1)}× the time of the ${peer.name} (${peer.ms.toFixed(1)} ms)`;
+    ratio =
+      r >= 1
+        ? `  ${r.toFixed(1)}× faster than the ${peer.name} (${peer.ms.toFixed(1)} ms)`
+        : `  ${(1 / r).toFixed(1)}× the time of the ${peer.name} (${peer.ms.toFixed(1)} ms)`;
   }
   console.log(`${name.padEnd(58)} ${ms.toFixed(1).padStart(9)} ms${ratio}`);
 }
@@ -43,8 +46,13 @@ console.log("sumac bench (wall-clock, this machine; lower is better)\n");
   const ev = time(() => simulate(p, tiny, { timingOnly: true }), 3);
   const st = time(() => simulate(p, tiny, { timingOnly: true, engine: "stepped" }));
   if (ev.value.schedule.cycles !== st.value.schedule.cycles) throw new Error("engines disagree");
-  row(`timing, event engine (${ev.value.schedule.cycles.toLocaleString()} cycles)`, ev.ms, { name: "stepped engine", ms: st.ms });
-  console.log(`${"  simulated cycles per wall-clock second (event engine)".padEnd(58)} ${(ev.value.schedule.cycles / (ev.ms / 1e3)).toExponential(2).padStart(12)}`);
+  row(`timing, event engine (${ev.value.schedule.cycles.toLocaleString()} cycles)`, ev.ms, {
+    name: "stepped engine",
+    ms: st.ms,
+  });
+  console.log(
+    `${"  simulated cycles per wall-clock second (event engine)".padEnd(58)} ${(ev.value.schedule.cycles / (ev.ms / 1e3)).toExponential(2).padStart(12)}`,
+  );
 
   // 2. functional int8 vs the reference executor
   const x = fillNormal(rngFromString("bench"), new Float32Array(3 * 32 * 32)) as Float32Array;
@@ -61,10 +69,14 @@ console.log("sumac bench (wall-clock, this machine; lower is better)\n");
   const c = time(() => compileDetailed(g, edge, { mode: "structured", dtype: "fp32" }));
   row("compile resnet50:struct-a (edge, fp32 layout)", c.ms);
   const sim = time(() => simulate(c.value.program, edge, { timingOnly: true }), 3);
-  row(`timing ResNet-50 (${c.value.program.instructions.length.toLocaleString()} instructions, ${sim.value.schedule.cycles.toLocaleString()} cycles)`, sim.ms);
+  row(
+    `timing ResNet-50 (${c.value.program.instructions.length.toLocaleString()} instructions, ${sim.value.schedule.cycles.toLocaleString()} cycles)`,
+    sim.ms,
+  );
   const published = [
     { name: "SCALE-Sim, ResNet-50 (scalesim-project/SCALE-Sim#49: ~7 h)", ms: 7 * 3600e3 },
     { name: "VTA tsim, ResNet-18 (apache/tvm#4986: 227.73 s)", ms: 227.73e3 },
   ];
-  for (const p of published) console.log(`  vs ${p.name}: ${(p.ms / sim.ms).toExponential(1)}× (published figure, not run here)`);
+  for (const p of published)
+    console.log(`  vs ${p.name}: ${(p.ms / sim.ms).toExponential(1)}× (published figure, not run here)`);
 }

@@ -29,7 +29,9 @@ export function nodeIo(): Io {
 }
 
 /** An in-memory Io for tests: collects output, serves files from a map, falls back to the real file system for reads. */
-export function memoryIo(files: Record<string, string | Uint8Array> = {}): Io & { out: string; err: string; files: Map<string, Uint8Array> } {
+export function memoryIo(
+  files: Record<string, string | Uint8Array> = {},
+): Io & { out: string; err: string; files: Map<string, Uint8Array> } {
   const store = new Map<string, Uint8Array>();
   for (const [k, v] of Object.entries(files)) store.set(k, typeof v === "string" ? new TextEncoder().encode(v) : v);
   const io = {

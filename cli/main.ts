@@ -67,7 +67,9 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
 
   let cli = yargs([...argv])
     .scriptName("sumac")
-    .usage("sumac: compile and simulate structured-convolution networks on an adder-heavy accelerator\n\nUsage: $0 <command> [options]")
+    .usage(
+      "sumac: compile and simulate structured-convolution networks on an adder-heavy accelerator\n\nUsage: $0 <command> [options]",
+    )
     .option("debug", { type: "boolean", describe: "print stack traces of errors", global: true })
     .strict()
     .demandCommand(1, "name a command (sumac --help lists them)")

@@ -10,11 +10,26 @@ import type { Io } from "./io.js";
 
 export function modelOptions(y: Argv): Argv {
   return y
-    .option("mode", { choices: ["dense", "structured"] as const, default: "structured", describe: "lowering of structured layers" })
-    .option("dtype", { choices: ["int8", "fp32"] as const, default: "int8", describe: "int8 (quantised, integer hardware) or fp32 (functional reference arithmetic)" })
-    .option("struct", { type: "string", default: "auto", describe: "structure per layer: auto (model annotation, else detected) or a JSON file {layer: {c, n} | {R}}" })
+    .option("mode", {
+      choices: ["dense", "structured"] as const,
+      default: "structured",
+      describe: "lowering of structured layers",
+    })
+    .option("dtype", {
+      choices: ["int8", "fp32"] as const,
+      default: "int8",
+      describe: "int8 (quantised, integer hardware) or fp32 (functional reference arithmetic)",
+    })
+    .option("struct", {
+      type: "string",
+      default: "auto",
+      describe: "structure per layer: auto (model annotation, else detected) or a JSON file {layer: {c, n} | {R}}",
+    })
     .option("tol", { type: "number", default: 1e-3, describe: "structural residual tolerance for detection" })
-    .option("weights", { choices: ["random", "file"] as const, describe: "random: seeded random weights where the model has none (zoo models, ONNX without its data file)" })
+    .option("weights", {
+      choices: ["random", "file"] as const,
+      describe: "random: seeded random weights where the model has none (zoo models, ONNX without its data file)",
+    })
     .option("batch", { type: "number", default: 1, describe: "images per run" })
     .option("seed", { type: "string", default: "sumac", describe: "seed for random weights and synthetic inputs" });
 }
@@ -25,13 +40,15 @@ export function strArg(args: Record<string, unknown>, key: string, def: string):
   return typeof v === "string" ? v : typeof v === "number" ? String(v) : def;
 }
 
-const readerFor = (io: Io) => (p: string): Uint8Array => {
-  try {
-    return io.readFile(p);
-  } catch {
-    throw new InputError(`${p}: no such file`);
-  }
-};
+const readerFor =
+  (io: Io) =>
+  (p: string): Uint8Array => {
+    try {
+      return io.readFile(p);
+    } catch {
+      throw new InputError(`${p}: no such file`);
+    }
+  };
 
 /** Loads the model named by the positional argument. */
 export function loadGraphFromArgs(args: Record<string, unknown>, io: Io): Graph {
@@ -54,17 +71,22 @@ function readStructFile(path: string, io: Io): StructSpec {
   } catch (e) {
     throw new InputError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${path}: expected an object {layer: {c, n} | {R}}`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new InputError(`${path}: expected an object {layer: {c, n} | {R}}`);
   return raw as StructSpec;
 }
 
 /** Compile options from the shared flags; `mode` may be forced (compare compiles both). */
-export function compileOptionsFromArgs(args: Record<string, unknown>, io: Io, mode?: "dense" | "structured"): CompileOptions {
+export function compileOptionsFromArgs(
+  args: Record<string, unknown>,
+  io: Io,
+  mode?: "dense" | "structured",
+): CompileOptions {
   const struct = strArg(args, "struct", "auto");
   const tol = Number(args["tol"] ?? 1e-3);
   if (!(tol > 0 && tol < 1)) throw new InputError(`--tol ${String(args["tol"])}: expected a number between 0 and 1`);
   return {
-    mode: mode ?? ((args["mode"] as "dense" | "structured" | undefined) ?? "structured"),
+    mode: mode ?? (args["mode"] as "dense" | "structured" | undefined) ?? "structured",
     dtype: (args["dtype"] as "int8" | "fp32" | undefined) ?? "int8",
     tol,
     batch: Number(args["batch"] ?? 1),

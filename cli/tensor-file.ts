@@ -5,21 +5,31 @@ import type { Io } from "./io.js";
 
 function parseNpy(bytes: Uint8Array, path: string): { data: Float32Array; shape: number[] } {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((m, i) => bytes[i] !== m)) throw new InputError(`${path}: not a .npy file (bad magic)`);
+  if (bytes.length < 10 || magic.some((m, i) => bytes[i] !== m))
+    throw new InputError(`${path}: not a .npy file (bad magic)`);
   const major = bytes[6]!;
-  const headerLen = major >= 2 ? new DataView(bytes.buffer, bytes.byteOffset + 8, 4).getUint32(0, true) : bytes[8]! | (bytes[9]! << 8);
+  const headerLen =
+    major >= 2 ? new DataView(bytes.buffer, bytes.byteOffset + 8, 4).getUint32(0, true) : bytes[8]! | (bytes[9]! << 8);
   const start = major >= 2 ? 12 : 10;
   const header = new TextDecoder().decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new InputError(`${path}: malformed .npy header`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new InputError(`${path}: malformed .npy header`);
   if (descr !== "<f4") throw new InputError(`${path}: .npy dtype '${descr}' is not supported (use float32, '<f4')`);
   if (fortran === "True") throw new InputError(`${path}: Fortran-order .npy is not supported (save with C order)`);
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
+  const shape = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map(Number);
   const body = bytes.slice(start + headerLen);
   const count = shape.reduce((a, b) => a * b, 1);
-  if (body.length !== count * 4) throw new InputError(`${path}: .npy holds ${body.length} data bytes, its shape (${shape.join(", ")}) needs ${count * 4}`);
+  if (body.length !== count * 4)
+    throw new InputError(
+      `${path}: .npy holds ${body.length} data bytes, its shape (${shape.join(", ")}) needs ${count * 4}`,
+    );
   return { data: new Float32Array(body.buffer, body.byteOffset, count), shape };
 }
 
@@ -33,11 +43,16 @@ export function readTensorFile(path: string, elements: number, what: string, io:
   }
   if (/\.npy$/i.test(path)) {
     const { data, shape } = parseNpy(bytes, path);
-    if (data.length !== elements) throw new InputError(`${path}: shape (${shape.join(", ")}) has ${data.length} values, the model input ${what} needs ${elements}`);
+    if (data.length !== elements)
+      throw new InputError(
+        `${path}: shape (${shape.join(", ")}) has ${data.length} values, the model input ${what} needs ${elements}`,
+      );
     return data;
   }
   if (bytes.length !== elements * 4)
-    throw new InputError(`${path}: ${bytes.length} bytes, but the model input ${what} as float32 needs ${elements * 4} bytes`);
+    throw new InputError(
+      `${path}: ${bytes.length} bytes, but the model input ${what} as float32 needs ${elements * 4} bytes`,
+    );
   const copy = bytes.slice();
   return new Float32Array(copy.buffer, copy.byteOffset, elements);
 }

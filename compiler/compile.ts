@@ -151,11 +151,7 @@ function checkBatch(batch: number): number {
 }
 
 /** Compiles a graph for a machine: the front half and the back half, verified after every pass. */
-export function compileDetailed(
-  graph: Graph,
-  hw: HwConfig,
-  opts: CompileOptions,
-): Compiled {
+export function compileDetailed(graph: Graph, hw: HwConfig, opts: CompileOptions): Compiled {
   if (graph.missingWeights) return withPlaceholderWeights(graph, graph.missingWeights, hw, opts);
   const batch = checkBatch(opts.batch ?? 1);
   const passes = [...FRONT_PASSES, ...backPasses(hw, batch)];
@@ -175,13 +171,22 @@ export function compileDetailed(
   };
 }
 
-export type Compiled = BackResult & { readonly notes: readonly string[]; readonly layers: LayerProgram; readonly dump?: string };
+export type Compiled = BackResult & {
+  readonly notes: readonly string[];
+  readonly layers: LayerProgram;
+  readonly dump?: string;
+};
 
 /**
  * A model whose weights are absent still compiles (DESIGN §6: shapes are enough): seeded placeholder weights give
  * the same instruction stream and timing, and the manifest records why its outputs mean nothing.
  */
-function withPlaceholderWeights(graph: Graph, missing: NonNullable<Graph["missingWeights"]>, hw: HwConfig, opts: CompileOptions): Compiled {
+function withPlaceholderWeights(
+  graph: Graph,
+  missing: NonNullable<Graph["missingWeights"]>,
+  hw: HwConfig,
+  opts: CompileOptions,
+): Compiled {
   const { missingWeights: _, ...rest } = graph;
   const filled = initGraphWeights(rest, String(opts.seed ?? "sumac"));
   const r = compileDetailed(filled, hw, opts.calibration === undefined ? { ...opts, calibration: "nominal" } : opts);

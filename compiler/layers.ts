@@ -60,7 +60,12 @@ export interface ConvLayer extends LayerBase {
   readonly weight: Float32Array;
   readonly bias: Float32Array;
   /** Set when this layer is lowered as sum-pool + small conv. alpha is [cout][c][n][n] (float). */
-  readonly structured?: { readonly c: number; readonly n: number; readonly residual: number; readonly alpha: Float32Array };
+  readonly structured?: {
+    readonly c: number;
+    readonly n: number;
+    readonly residual: number;
+    readonly alpha: Float32Array;
+  };
   /** Filled by the quantise pass (int8 programs). */
   readonly q?: ConvQuant;
 }
@@ -81,7 +86,13 @@ export interface AddLayer extends LayerBase {
   readonly kind: "add";
   readonly shortcut?: { readonly stride: number; readonly before: number };
   /** int8: a*ma + b*mb, roundShift by shift, clamped to lo..hi. */
-  readonly q?: { readonly ma: number; readonly mb: number; readonly shift: number; readonly lo: number; readonly hi: number };
+  readonly q?: {
+    readonly ma: number;
+    readonly mb: number;
+    readonly shift: number;
+    readonly lo: number;
+    readonly hi: number;
+  };
 }
 
 export interface PoolLayer extends LayerBase {

@@ -9,7 +9,14 @@ import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
 import { inferShapes, printGraph, verifyGraph } from "../models/shapes.js";
 import type { LayerProgram } from "./layers.js";
-import { type Calibration, calibrate, nominalCalibration, syntheticCount, syntheticImages, withModelRanges } from "./passes/calibrate.js";
+import {
+  type Calibration,
+  calibrate,
+  nominalCalibration,
+  syntheticCount,
+  syntheticImages,
+  withModelRanges,
+} from "./passes/calibrate.js";
 import { normalise } from "./passes/normalise.js";
 import { type ERange, type QuantHw, quantise } from "./passes/quantise.js";
 import { type StructSpec, structure } from "./passes/structure.js";

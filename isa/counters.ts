@@ -32,7 +32,17 @@ export type ActionCounter = keyof typeof ACTION_COUNTERS;
 export const ACTION_COUNTER_NAMES = Object.keys(ACTION_COUNTERS) as ActionCounter[];
 
 /** Units that leak every cycle they are powered; the config prices leakage per unit in uW. */
-export const LEAKING_UNITS = ["mac", "pool", "vec", "dma", "sram.act", "sram.pool", "sram.wgt", "sram.acc", "sram.par"] as const;
+export const LEAKING_UNITS = [
+  "mac",
+  "pool",
+  "vec",
+  "dma",
+  "sram.act",
+  "sram.pool",
+  "sram.wgt",
+  "sram.acc",
+  "sram.par",
+] as const;
 export type LeakingUnit = (typeof LEAKING_UNITS)[number];
 
 /** Energy report components (DESIGN §6 report.json totals.energy_pj). */

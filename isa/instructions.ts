@@ -195,7 +195,12 @@ export const INSTRUCTIONS = [
     doc: "int32 accumulators -> int8 activations, per-channel bias, multiplier, shift, then clamp",
     semantics:
       "act[c,y,x] = clamp(round_shift((acc[c,y,x] + bias[c]) * mult[c], shift[c]), lo, hi); par = lo, hi, then (bias, mult, shift) per channel",
-    fields: [sram("dst", "act-buffer byte address"), sram("src", "acc-buffer byte address"), ...chw, sram("par", "par-buffer byte address")],
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("src", "acc-buffer byte address"),
+      ...chw,
+      sram("par", "par-buffer byte address"),
+    ],
     syntax: [
       { mem: "act", addr: "dst" },
       "<-",
@@ -266,7 +271,12 @@ export const INSTRUCTIONS = [
     unit: "vec",
     doc: "global average pool of a [c][h][w] tile to c values",
     semantics: "act[c] = clamp(round_shift(sum_{y,x} src[c,y,x] * mult, shift), lo, hi); par = lo, hi, mult, shift",
-    fields: [sram("dst", "act-buffer byte address"), sram("src", "act-buffer byte address"), ...chw, sram("par", "par-buffer byte address")],
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("src", "act-buffer byte address"),
+      ...chw,
+      sram("par", "par-buffer byte address"),
+    ],
     syntax: [
       { mem: "act", addr: "dst" },
       "<-",

@@ -104,7 +104,14 @@ export function fcCounts(P: number, Q: number, R: number | undefined, hasBias: b
 }
 
 function countConv(node: ConvNode, inShape: Shape, outShape: Shape, withBn: boolean): LayerCount {
-  const counts = convCounts({ ...node, inShape, outShape, structure: node.structure, hasBias: node.bias !== null, withBn });
+  const counts = convCounts({
+    ...node,
+    inShape,
+    outShape,
+    structure: node.structure,
+    hasBias: node.bias !== null,
+    withBn,
+  });
   return {
     name: node.name,
     kind: "conv",
@@ -138,7 +145,13 @@ function countFc(node: FcNode): LayerCount {
   };
 }
 
-function plainRow(node: Node, kind: LayerCount["kind"], inShape: Shape, outShape: Shape, counts: { adds: number; mults: number; params: number }): LayerCount {
+function plainRow(
+  node: Node,
+  kind: LayerCount["kind"],
+  inShape: Shape,
+  outShape: Shape,
+  counts: { adds: number; mults: number; params: number },
+): LayerCount {
   return {
     name: node.name,
     kind,
@@ -181,7 +194,9 @@ export function countGraph(graph: Graph): CountReport {
     else if (node.op === "fc") layers.push(countFc(node));
     else if (node.op === "bn" && !foldedBn.has(node)) {
       const outputs = volume(outShape);
-      layers.push(plainRow(node, "bn", inShape, outShape, { adds: outputs, mults: outputs, params: 2 * node.channels }));
+      layers.push(
+        plainRow(node, "bn", inShape, outShape, { adds: outputs, mults: outputs, params: 2 * node.channels }),
+      );
     } else if (node.op === "sumpool") {
       const adds = (node.kc * node.kh * node.kw - 1) * volume(outShape);
       layers.push(plainRow(node, "sumpool", inShape, outShape, { adds, mults: 0, params: 0 }));
@@ -198,7 +213,14 @@ export function countGraph(graph: Graph): CountReport {
 }
 
 /** The paper's units: CIFAR-sized inputs (≤ 64 px) in 1e6 adds/mults (Table 1), ImageNet-sized in 1e9 (Tables 2–3); params always 1e6. */
-export function paperUnits(g: Graph): { readonly ops: number; readonly opsLabel: string; readonly params: number; readonly paramsLabel: string } {
+export function paperUnits(g: Graph): {
+  readonly ops: number;
+  readonly opsLabel: string;
+  readonly params: number;
+  readonly paramsLabel: string;
+} {
   const side = g.input.shape[1] ?? 0;
-  return side <= 64 ? { ops: 1e6, opsLabel: "×1e6", params: 1e6, paramsLabel: "×1e6" } : { ops: 1e9, opsLabel: "×1e9", params: 1e6, paramsLabel: "×1e6" };
+  return side <= 64
+    ? { ops: 1e6, opsLabel: "×1e6", params: 1e6, paramsLabel: "×1e6" }
+    : { ops: 1e9, opsLabel: "×1e9", params: 1e6, paramsLabel: "×1e6" };
 }

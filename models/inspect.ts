@@ -45,14 +45,25 @@ export interface InspectReport {
 
 export const DEFAULT_TOL = 1e-3;
 
-function unknownStructure(): Pick<InspectLayer, "c" | "n" | "R" | "compression" | "residual" | "structured" | "source"> {
+function unknownStructure(): Pick<
+  InspectLayer,
+  "c" | "n" | "R" | "compression" | "residual" | "structured" | "source"
+> {
   return { c: null, n: null, R: null, compression: null, residual: null, structured: "unknown", source: "none" };
 }
 
 function inspectConv(node: ConvNode, tol: number, given: StructSpec | undefined, graphName: string): InspectLayer {
   const C = node.cin / node.groups;
   const N = node.kh;
-  const base = { name: node.name, kind: "conv" as const, cin: node.cin, cout: node.cout, k: node.kh, stride: node.stride, groups: node.groups };
+  const base = {
+    name: node.name,
+    kind: "conv" as const,
+    cin: node.cin,
+    cout: node.cout,
+    k: node.kh,
+    stride: node.stride,
+    groups: node.groups,
+  };
   const result = (c: number, n: number, residual: number, source: InspectLayer["source"]): InspectLayer => ({
     ...base,
     c,
@@ -64,10 +75,13 @@ function inspectConv(node: ConvNode, tol: number, given: StructSpec | undefined,
     source,
   });
   if (given) {
-    if (!("c" in given)) throw new InputError(`${graphName}: structure for conv layer '${node.name}' must be {c, n}, got {R}`);
+    if (!("c" in given))
+      throw new InputError(`${graphName}: structure for conv layer '${node.name}' must be {c, n}, got {R}`);
     const { c, n } = given;
     if (!Number.isInteger(c) || !Number.isInteger(n) || c < 1 || c > C || n < 1 || n > N || node.kh !== node.kw)
-      throw new InputError(`${graphName}: structure (c=${c}, n=${n}) does not fit conv layer '${node.name}' (C=${C}, kernel ${node.kh}×${node.kw})`);
+      throw new InputError(
+        `${graphName}: structure (c=${c}, n=${n}) does not fit conv layer '${node.name}' (C=${C}, kernel ${node.kh}×${node.kw})`,
+      );
     if (!node.weight) return { ...result(c, n, NaN, "file"), residual: null };
     return result(c, n, projectConv(node.weight, node.cout, C, N, c, n).residual, "file");
   }
@@ -91,7 +105,8 @@ function inspectFc(node: FcNode, tol: number, given: StructSpec | undefined, gra
     source,
   });
   if (given) {
-    if (!("R" in given)) throw new InputError(`${graphName}: structure for fc layer '${node.name}' must be {R}, got {c, n}`);
+    if (!("R" in given))
+      throw new InputError(`${graphName}: structure for fc layer '${node.name}' must be {R}, got {c, n}`);
     if (!Number.isInteger(given.R) || given.R < 1 || given.R > node.Q)
       throw new InputError(`${graphName}: structure R=${given.R} does not fit fc layer '${node.name}' (Q=${node.Q})`);
     return result(given.R, node.weight ? projectFc(node.weight, node.P, node.Q, given.R).residual : null, "file");
@@ -128,14 +143,19 @@ export function parseStructFile(text: string, path: string): Record<string, Stru
   } catch (e) {
     throw new InputError(`${path}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new InputError(`${path}: expected an object of layer name → {c, n} or {R}`);
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    throw new InputError(`${path}: expected an object of layer name → {c, n} or {R}`);
   const out: Record<string, StructSpec> = {};
   for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
     const o = v as Record<string, unknown> | null;
     const isInt = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 1;
-    if (o && typeof o === "object" && isInt(o["c"]) && isInt(o["n"]) && Object.keys(o).length === 2) out[name] = { c: o["c"], n: o["n"] };
+    if (o && typeof o === "object" && isInt(o["c"]) && isInt(o["n"]) && Object.keys(o).length === 2)
+      out[name] = { c: o["c"], n: o["n"] };
     else if (o && typeof o === "object" && isInt(o["R"]) && Object.keys(o).length === 1) out[name] = { R: o["R"] };
-    else throw new InputError(`${path}: layer '${name}': expected {"c": int, "n": int} or {"R": int}, got ${JSON.stringify(v)}`);
+    else
+      throw new InputError(
+        `${path}: layer '${name}': expected {"c": int, "n": int} or {"R": int}, got ${JSON.stringify(v)}`,
+      );
   }
   return out;
 }

@@ -3,7 +3,14 @@ import { InputError } from "../isa/errors.js";
 import type { Graph, Node, Shape } from "./ir.js";
 
 /** Output size of a sliding window along one axis (PyTorch floor mode). */
-export function windowOut(size: number, padBefore: number, padAfter: number, k: number, stride: number, dilation = 1): number {
+export function windowOut(
+  size: number,
+  padBefore: number,
+  padAfter: number,
+  k: number,
+  stride: number,
+  dilation = 1,
+): number {
   return Math.floor((size + padBefore + padAfter - dilation * (k - 1) - 1) / stride) + 1;
 }
 
@@ -68,7 +75,11 @@ export function nodeOutputShape(node: Node, ins: readonly Shape[]): Shape {
     case "maxpool":
     case "avgpool": {
       const [c, h, w] = map3(node, x);
-      out = [c, windowOut(h, node.pad, node.pad, node.k, node.stride), windowOut(w, node.pad, node.pad, node.k, node.stride)];
+      out = [
+        c,
+        windowOut(h, node.pad, node.pad, node.k, node.stride),
+        windowOut(w, node.pad, node.pad, node.k, node.stride),
+      ];
       break;
     }
     case "gap": {
@@ -119,7 +130,8 @@ function checkLength(node: Node, what: string, arr: Float32Array | null | undefi
 }
 
 function checkPositive(node: Node, fields: Record<string, number>): void {
-  for (const [k, v] of Object.entries(fields)) if (!Number.isInteger(v) || v < 1) fail(node, `${k} = ${v} must be a positive integer`);
+  for (const [k, v] of Object.entries(fields))
+    if (!Number.isInteger(v) || v < 1) fail(node, `${k} = ${v} must be a positive integer`);
 }
 
 /** Checks names, def-before-use, arities, channel counts, weight lengths and structure parameters. Throws InputError naming the node. */
@@ -136,16 +148,27 @@ export function verifyGraph(g: Graph): void {
     tensors.add(node.output);
     switch (node.op) {
       case "conv": {
-        checkPositive(node, { cin: node.cin, cout: node.cout, kh: node.kh, kw: node.kw, stride: node.stride, dilation: node.dilation, groups: node.groups });
-        if (node.cin % node.groups || node.cout % node.groups) fail(node, `groups = ${node.groups} must divide cin = ${node.cin} and cout = ${node.cout}`);
-        if (node.pads.some((p) => !Number.isInteger(p) || p < 0)) fail(node, `pads ${node.pads.join(",")} must be non-negative integers`);
+        checkPositive(node, {
+          cin: node.cin,
+          cout: node.cout,
+          kh: node.kh,
+          kw: node.kw,
+          stride: node.stride,
+          dilation: node.dilation,
+          groups: node.groups,
+        });
+        if (node.cin % node.groups || node.cout % node.groups)
+          fail(node, `groups = ${node.groups} must divide cin = ${node.cin} and cout = ${node.cout}`);
+        if (node.pads.some((p) => !Number.isInteger(p) || p < 0))
+          fail(node, `pads ${node.pads.join(",")} must be non-negative integers`);
         checkLength(node, "weight", node.weight, node.cout * (node.cin / node.groups) * node.kh * node.kw);
         checkLength(node, "bias", node.bias, node.cout);
         const s = node.structure;
         if (s) {
           const C = node.cin / node.groups;
           if (!Number.isInteger(s.c) || s.c < 1 || s.c > C) fail(node, `structure c = ${s.c} must be in 1..${C}`);
-          if (!Number.isInteger(s.n) || s.n < 1 || s.n > Math.min(node.kh, node.kw)) fail(node, `structure n = ${s.n} must be in 1..${Math.min(node.kh, node.kw)}`);
+          if (!Number.isInteger(s.n) || s.n < 1 || s.n > Math.min(node.kh, node.kw))
+            fail(node, `structure n = ${s.n} must be in 1..${Math.min(node.kh, node.kw)}`);
         }
         break;
       }
@@ -158,7 +181,10 @@ export function verifyGraph(g: Graph): void {
         checkPositive(node, { P: node.P, Q: node.Q });
         checkLength(node, "weight", node.weight, node.P * node.Q);
         checkLength(node, "bias", node.bias, node.P);
-        if (node.structure && (!Number.isInteger(node.structure.R) || node.structure.R < 1 || node.structure.R > node.Q))
+        if (
+          node.structure &&
+          (!Number.isInteger(node.structure.R) || node.structure.R < 1 || node.structure.R > node.Q)
+        )
           fail(node, `structure R = ${node.structure.R} must be in 1..${node.Q}`);
         break;
       case "shortcutA":
@@ -190,7 +216,11 @@ function attrs(node: Node): string {
       return parts.join(" ");
     }
     case "fc":
-      return [`P=${node.P} Q=${node.Q}`, node.bias ? "bias" : "", node.structure ? `struct(R=${node.structure.R},${node.structure.source})` : ""]
+      return [
+        `P=${node.P} Q=${node.Q}`,
+        node.bias ? "bias" : "",
+        node.structure ? `struct(R=${node.structure.R},${node.structure.source})` : "",
+      ]
         .filter(Boolean)
         .join(" ");
     case "bn":
@@ -220,13 +250,17 @@ function hasWeights(node: Node): boolean | null {
 /** One line per node: name, op, inputs → output, shapes, attributes, structure. Deterministic for a given graph. */
 export function printGraph(g: Graph): string {
   const shapes = g.shapes.size ? g.shapes : inferShapes(g).shapes;
-  const lines = [`graph ${g.name}  input ${g.input.name} ${fmt(g.input.shape)}  output ${g.output} ${fmt(shapes.get(g.output))}`];
+  const lines = [
+    `graph ${g.name}  input ${g.input.name} ${fmt(g.input.shape)}  output ${g.output} ${fmt(shapes.get(g.output))}`,
+  ];
   for (const node of g.nodes) {
     const ins = node.inputs.map((t) => `${t}${fmt(shapes.get(t))}`).join(" + ");
     const w = hasWeights(node);
     const weights = w === null ? "" : w ? " w" : " w=none";
     const a = attrs(node);
-    lines.push(`  ${node.name}: ${node.op} ${ins} -> ${node.output}${fmt(shapes.get(node.output))}${a ? ` ${a}` : ""}${weights}`);
+    lines.push(
+      `  ${node.name}: ${node.op} ${ins} -> ${node.output}${fmt(shapes.get(node.output))}${a ? ` ${a}` : ""}${weights}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

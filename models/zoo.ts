@@ -68,7 +68,13 @@ function zoo(): { docs: Map<string, NetDocument>; models: ZooModel[] } {
     for (const m of doc.models) {
       if (docs.has(m.name)) throw new Error(`internal: zoo model '${m.name}' is defined twice`);
       docs.set(m.name, doc);
-      models.push({ name: m.name, dataset: m.dataset ?? "", variants: m.variants, description: m.description, file: `models/zoo/${f}` });
+      models.push({
+        name: m.name,
+        dataset: m.dataset ?? "",
+        variants: m.variants,
+        description: m.description,
+        file: `models/zoo/${f}`,
+      });
     }
   }
   zooCache = { docs, models };
@@ -82,7 +88,12 @@ function rank(f: string): number {
 
 /** Every zoo model with its dataset, variants and a one-line description. */
 export function listModels(): { name: string; dataset: string; variants: string[]; description: string }[] {
-  return zoo().models.map((m) => ({ name: m.name, dataset: m.dataset, variants: [...m.variants], description: m.description }));
+  return zoo().models.map((m) => ({
+    name: m.name,
+    dataset: m.dataset,
+    variants: [...m.variants],
+    description: m.description,
+  }));
 }
 
 function readText(p: string, opts: LoadModelOptions): string {
@@ -94,7 +105,9 @@ function readUserFile(p: string, opts: LoadModelOptions): Uint8Array {
     return opts.readFile(p);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new InputError(`${p}: cannot read the model file${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`);
+    throw new InputError(
+      `${p}: cannot read the model file${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`,
+    );
   }
 }
 
@@ -147,9 +160,13 @@ export function loadModel(spec: string, opts: LoadModelOptions): Graph {
   const [name = "", variant = DENSE, ...rest] = spec.split(":");
   const { docs, models } = zoo();
   const doc = docs.get(name);
-  if (!doc || rest.length) throw new InputError(`unknown model '${spec}' (models: ${models.map((m) => m.name).join(", ")}; or a .net / .onnx file)`);
+  if (!doc || rest.length)
+    throw new InputError(
+      `unknown model '${spec}' (models: ${models.map((m) => m.name).join(", ")}; or a .net / .onnx file)`,
+    );
   const info = models.find((m) => m.name === name)!;
-  if (!info.variants.includes(variant)) throw new InputError(`model '${name}' has no variant '${variant}' (variants: ${info.variants.join(", ")})`);
+  if (!info.variants.includes(variant))
+    throw new InputError(`model '${name}' has no variant '${variant}' (variants: ${info.variants.join(", ")})`);
   const graph = elaborateNet(doc, { model: name, variant });
   verifyGraph(graph);
   return withWeights(graph, opts);

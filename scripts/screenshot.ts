@@ -8,7 +8,14 @@ const out = process.argv[3] ?? "docs/compare.png";
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 const p = await browser.newPage({ viewport: { width: 1250, height: 1500 }, deviceScaleFactor: 1 });
 await p.goto(`file://${page}`);

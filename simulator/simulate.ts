@@ -57,7 +57,9 @@ export function simulate(program: Program, hw: HwConfig, opts: SimOptions = {}):
       `program was compiled for hardware ${m.hw.id} (hash ${m.hw.hash}) but the simulator is configured as ${hw.id} (hash ${hw.hash})`,
     );
   if (m.weightsMissing && !opts.timingOnly)
-    throw new InputError(`${m.weightsMissing}; use --weights random to run with seeded random weights, or --timing-only`);
+    throw new InputError(
+      `${m.weightsMissing}; use --weights random to run with seeded random weights, or --timing-only`,
+    );
   const maxCycles = opts.maxCycles ?? DEFAULT_MAX_CYCLES;
   const t0 = performance.now();
   const analysis = analyse(program.instructions, hw);

@@ -29,7 +29,10 @@ describe("architecture", function () {
   this.timeout(60_000);
 
   it("every import respects the layering of DESIGN §7", () => {
-    const project = new Project({ tsConfigFilePath: path.join(ROOT, "tsconfig.json"), skipAddingFilesFromTsConfig: false });
+    const project = new Project({
+      tsConfigFilePath: path.join(ROOT, "tsconfig.json"),
+      skipAddingFilesFromTsConfig: false,
+    });
     const violations: string[] = [];
     let edges = 0;
     for (const sf of project.getSourceFiles()) {

@@ -13,7 +13,9 @@ import { buildReport, type Report } from "../../simulator/report.js";
 import type { Io } from "../io.js";
 
 function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += a[i]! * b[i]!;
     aa += a[i]! * a[i]!;
@@ -33,14 +35,27 @@ export const compareCommand: SumacCommand = {
   builder: (y) =>
     modelOptions(hwOptions(y))
       .positional("model", { type: "string", describe: "zoo name (resnet56:struct-a), .net file or .onnx file" })
-      .option("input", { type: "string", describe: "input tensor (.f32 raw float32 or .npy), batch first; default: seeded synthetic" })
-      .option("timing-only", { type: "boolean", default: false, describe: "skip the functional run (no outputs, same cycles and energy)" })
+      .option("input", {
+        type: "string",
+        describe: "input tensor (.f32 raw float32 or .npy), batch first; default: seeded synthetic",
+      })
+      .option("timing-only", {
+        type: "boolean",
+        default: false,
+        describe: "skip the functional run (no outputs, same cycles and energy)",
+      })
       .option("json", { type: "string", describe: 'write {dense, structured, ratios} as JSON ("-" for stdout)' })
       .option("html", { type: "string", describe: "write a self-contained HTML report with charts" }),
   examples: [
     ["sumac compare resnet56:struct-a", "the paper's Struct-ResNet-56-A on the edge preset"],
-    ["sumac compare resnet18:struct-a --hw tiny --timing-only --html r18.html", "an ImageNet model, timing only, with charts"],
-    ["sumac compare model.onnx --set mac.actBits=16 --json -", "a PyTorch export with a 16-bit sum-pool output into the MACs"],
+    [
+      "sumac compare resnet18:struct-a --hw tiny --timing-only --html r18.html",
+      "an ImageNet model, timing only, with charts",
+    ],
+    [
+      "sumac compare model.onnx --set mac.actBits=16 --json -",
+      "a PyTorch export with a 16-bit sum-pool output into the MACs",
+    ],
   ],
   handler: async (args, ctx) => {
     const { io } = ctx;
@@ -53,7 +68,11 @@ export const compareCommand: SumacCommand = {
     if (!timingOnly) {
       if (typeof args["input"] === "string")
         input = readTensorFile(args["input"], perImage * batch, `[${batch}, ${graph.input.shape.join(", ")}]`, io);
-      else input = fillNormal(rngFromString(`${strArg(args, "seed", "sumac")}:input`), new Float32Array(perImage * batch)) as Float32Array;
+      else
+        input = fillNormal(
+          rngFromString(`${strArg(args, "seed", "sumac")}:input`),
+          new Float32Array(perImage * batch),
+        ) as Float32Array;
     }
     const runs: Record<"dense" | "structured", { report: Report; result: SimResult }> = {} as never;
     for (const mode of ["dense", "structured"] as const) {
@@ -78,9 +97,12 @@ export const compareCommand: SumacCommand = {
       const title = `${graph.name}: dense vs structured on ${hw.id} (${dense.dtype}${timingOnly ? ", timing only" : ""})`;
       io.stdout(`${io.isTTY ? chalk.bold(title) : title}\n\n${formatRows(rows, c)}`);
       if (agreement !== null) io.stdout(`\noutputs of the two lowerings: cosine similarity ${agreement.toFixed(6)}\n`);
-      io.stdout(`energy prices: ${hw.id}, e.g. mac.mult8 ${hw.energy["mac.mult8"]?.value} pJ (${hw.energy["mac.mult8"]?.source})\n`);
+      io.stdout(
+        `energy prices: ${hw.id}, e.g. mac.mult8 ${hw.energy["mac.mult8"]?.value} pJ (${hw.energy["mac.mult8"]?.source})\n`,
+      );
     }
-    if (typeof args["json"] === "string") writeOut(args["json"], JSON.stringify({ dense, structured, ratios }, null, 1) + "\n", io);
+    if (typeof args["json"] === "string")
+      writeOut(args["json"], JSON.stringify({ dense, structured, ratios }, null, 1) + "\n", io);
     if (typeof args["html"] === "string") {
       const html = await comparePage({ title: `sumac compare: ${graph.name}`, dense, structured, rows, hw });
       io.writeFile(args["html"], html);

@@ -26,9 +26,13 @@ export function summariseNotes(notes: readonly string[], verbose: boolean): stri
   const rest = notes.filter((n) => !/^\S+: E \(/.test(n));
   if (narrowing.length === 0) return rest;
   const shifts = narrowing.map((n) => Number(/shifted right by (\d+)/.exec(n)?.[1] ?? 0));
-  const lo = Math.min(...shifts), hi = Math.max(...shifts);
+  const lo = Math.min(...shifts),
+    hi = Math.max(...shifts);
   const range = lo === hi ? `${lo}` : `${lo}–${hi}`;
-  return [...rest, `${narrowing.length} structured layer(s) shift the sum-pool output E right by ${range} bit(s) to fit the MAC inputs (--verbose lists them; --set mac.actBits=16 keeps more bits)`];
+  return [
+    ...rest,
+    `${narrowing.length} structured layer(s) shift the sum-pool output E right by ${range} bit(s) to fit the MAC inputs (--verbose lists them; --set mac.actBits=16 keeps more bits)`,
+  ];
 }
 
 export function compileSummary(r: BackResult, hw: HwConfig, dir: string): string {
@@ -80,7 +84,11 @@ export const compileCommand: SumacCommand = {
         requiresArg: true,
         describe: "output directory (default out/<model>)",
       })
-      .option("verbose", { type: "boolean", default: false, describe: "print every compiler note (one per narrowed layer)" })
+      .option("verbose", {
+        type: "boolean",
+        default: false,
+        describe: "print every compiler note (one per narrowed layer)",
+      })
       .option("dump-after", {
         type: "string",
         requiresArg: true,

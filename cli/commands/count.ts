@@ -14,7 +14,14 @@ function structureText(l: LayerCount): string {
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** The per-layer table, then the totals in the paper's units (Table 1: ×1e6; Tables 2–3: ×1e9; params ×1e6). */
@@ -54,8 +61,15 @@ export const countCommand: SumacCommand = {
   describe: "paper-convention adds/mults/params (and MACs), per layer and total",
   builder: (y) =>
     y
-      .positional("model", { type: "string", describe: "zoo name (resnet56, resnet56:struct-a), a .net file, or an .onnx file" })
-      .option("json", { type: "string", requiresArg: true, describe: 'write { model, totals, layers } as JSON to this file ("-": stdout)' }),
+      .positional("model", {
+        type: "string",
+        describe: "zoo name (resnet56, resnet56:struct-a), a .net file, or an .onnx file",
+      })
+      .option("json", {
+        type: "string",
+        requiresArg: true,
+        describe: 'write { model, totals, layers } as JSON to this file ("-": stdout)',
+      }),
   examples: [
     ["sumac count resnet56:struct-a", "per-layer counts of Struct-56-A and totals in the paper's units"],
     ["sumac count resnet18 --json -", "the same as JSON on stdout"],

@@ -2,11 +2,18 @@
 // structural residual (DESIGN §1 detection, §6 `inspect --json` schema).
 import type { SumacCommand } from "../command.js";
 import { InputError } from "../../isa/errors.js";
-import { DEFAULT_TOL, inspectGraph, parseStructFile, type InspectLayer, type InspectReport } from "../../models/inspect.js";
+import {
+  DEFAULT_TOL,
+  inspectGraph,
+  parseStructFile,
+  type InspectLayer,
+  type InspectReport,
+} from "../../models/inspect.js";
 import { loadGraphFromArgs } from "../model-options.js";
 import type { Io } from "../io.js";
 
-const num = (x: number | null, digits = 2): string => (x === null ? "?" : Number.isInteger(x) ? String(x) : x.toFixed(digits));
+const num = (x: number | null, digits = 2): string =>
+  x === null ? "?" : Number.isInteger(x) ? String(x) : x.toFixed(digits);
 const sci = (x: number | null): string => (x === null ? "?" : x === 0 ? "0" : x.toExponential(1));
 
 function structureCell(l: InspectLayer): string {
@@ -38,19 +45,29 @@ export function formatInspectText(r: InspectReport): string {
     l.structured === "unknown" ? "unknown" : l.structured ? `yes (${l.source})` : "no",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 4 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 4 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const out = [`model ${r.model}  (tolerance ${r.tol})`, line(header), ...rows.map(line)];
   const structured = r.layers.filter((l) => l.structured === true).length;
   const unknown = r.layers.filter((l) => l.structured === "unknown").length;
   const counts = r.layers.map(weightCounts);
   const dense = counts.reduce((s, c) => s + c.dense, 0);
   out.push("");
-  out.push(`${r.layers.length} layers: ${structured} structured, ${r.layers.length - structured - unknown} dense${unknown ? `, ${unknown} unknown (no weights)` : ""}`);
+  out.push(
+    `${r.layers.length} layers: ${structured} structured, ${r.layers.length - structured - unknown} dense${unknown ? `, ${unknown} unknown (no weights)` : ""}`,
+  );
   if (counts.every((c) => c.structured !== null)) {
     const small = counts.reduce((s, c) => s + c.structured!, 0);
-    out.push(`conv/fc weights: ${dense.toLocaleString("en")} dense → ${small.toLocaleString("en")} structured (${num(dense / small)}× smaller)`);
+    out.push(
+      `conv/fc weights: ${dense.toLocaleString("en")} dense → ${small.toLocaleString("en")} structured (${num(dense / small)}× smaller)`,
+    );
   } else {
-    out.push(`conv/fc weights: ${dense.toLocaleString("en")} dense; structure unknown without weights (use --weights random, or --struct FILE.json)`);
+    out.push(
+      `conv/fc weights: ${dense.toLocaleString("en")} dense; structure unknown without weights (use --weights random, or --struct FILE.json)`,
+    );
   }
   return `${out.join("\n")}\n`;
 }
@@ -69,10 +86,21 @@ export const inspectCommand: SumacCommand = {
   builder: (y) =>
     y
       .positional("model", { type: "string", describe: "zoo name (resnet56:struct-a), a .net file or an .onnx file" })
-      .option("json", { type: "string", requiresArg: true, describe: "write the report as JSON to this file ('-' for stdout)" })
+      .option("json", {
+        type: "string",
+        requiresArg: true,
+        describe: "write the report as JSON to this file ('-' for stdout)",
+      })
       .option("tol", { type: "number", default: DEFAULT_TOL, describe: "structural residual tolerance for detection" })
-      .option("struct", { type: "string", requiresArg: true, describe: "structure per layer, JSON {layer: {c, n} | {R}}: projected, residual reported" })
-      .option("weights", { choices: ["random", "file"] as const, describe: "random: seeded random weights where the model has none" })
+      .option("struct", {
+        type: "string",
+        requiresArg: true,
+        describe: "structure per layer, JSON {layer: {c, n} | {R}}: projected, residual reported",
+      })
+      .option("weights", {
+        choices: ["random", "file"] as const,
+        describe: "random: seeded random weights where the model has none",
+      })
       .option("seed", { type: "string", default: "sumac", describe: "seed for random weights" }),
   examples: [
     ["sumac inspect resnet56:struct-a", "structure of every layer of a zoo model"],

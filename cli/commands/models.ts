@@ -9,8 +9,14 @@ function si(x: number): string {
 
 export const modelsCommand: SumacCommand = {
   command: "models",
-  describe: "list the model zoo: ResNet-20/32/56 (CIFAR-10), ResNet-18/34/50 and MobileNetV2 (ImageNet) and their variants",
-  builder: (y) => y.option("json", { type: "string", requiresArg: true, describe: 'write the list as JSON to this file ("-": stdout)' }),
+  describe:
+    "list the model zoo: ResNet-20/32/56 (CIFAR-10), ResNet-18/34/50 and MobileNetV2 (ImageNet) and their variants",
+  builder: (y) =>
+    y.option("json", {
+      type: "string",
+      requiresArg: true,
+      describe: 'write the list as JSON to this file ("-": stdout)',
+    }),
   examples: [["sumac models", "the zoo as a table"]],
   handler: (args, { io }) => {
     const rows = listModels().map((m) => {
@@ -28,11 +34,27 @@ export const modelsCommand: SumacCommand = {
     }
     const cells = [
       ["model", "dataset", "variants", "dense MACs", "params", "description"],
-      ...rows.map((r) => [r.name, r.dataset, r.variants.map((v) => `:${v}`).join(" "), si(r.denseMacs), `${(r.denseParams / 1e6).toFixed(2)}M`, r.description]),
+      ...rows.map((r) => [
+        r.name,
+        r.dataset,
+        r.variants.map((v) => `:${v}`).join(" "),
+        si(r.denseMacs),
+        `${(r.denseParams / 1e6).toFixed(2)}M`,
+        r.description,
+      ]),
     ];
     const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-    const text = cells.map((c) => c.map((x, i) => (i === 3 || i === 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n");
-    io.stdout(`${text}\n\nA model is NAME or NAME:VARIANT (default :dense); a .net or .onnx file works wherever a model does.\n`);
+    const text = cells
+      .map((c) =>
+        c
+          .map((x, i) => (i === 3 || i === 4 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!)))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n");
+    io.stdout(
+      `${text}\n\nA model is NAME or NAME:VARIANT (default :dense); a .net or .onnx file works wherever a model does.\n`,
+    );
     return 0;
   },
 };

@@ -27,7 +27,8 @@ const CSV_COLUMNS: readonly [string, (p: PointResult) => string | number][] = [
   ["area_mm2", (p) => p.area_mm2],
 ];
 
-const csvCell = (v: string | number): string => (typeof v === "number" ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvCell = (v: string | number): string =>
+  typeof v === "number" ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 
 export const sweepCommand: SumacCommand = {
   command: "sweep <model>",
@@ -43,7 +44,10 @@ export const sweepCommand: SumacCommand = {
       .option("csv", { type: "string", describe: 'write one row per point and mode ("-" for stdout)' })
       .option("html", { type: "string", describe: "write the energy-vs-latency chart as a self-contained HTML page" }),
   examples: [
-    ["sumac sweep resnet20:struct-a --set mac.rows=8,16,32 --set pool.lanes=32,64,128 --csv sweep.csv", "9 machines × 2 lowerings"],
+    [
+      "sumac sweep resnet20:struct-a --set mac.rows=8,16,32 --set pool.lanes=32,64,128 --csv sweep.csv",
+      "9 machines × 2 lowerings",
+    ],
   ],
   handler: async (args, ctx) => {
     const { io } = ctx;
@@ -67,11 +71,19 @@ export const sweepCommand: SumacCommand = {
         ...(args["weights"] ? { weights: args["weights"] as "random" | "file" } : {}),
       })),
     );
-    const bar = io.isTTY ? new cliProgress.SingleBar({ format: "sweep [{bar}] {value}/{total} points", hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+    const bar = io.isTTY
+      ? new cliProgress.SingleBar(
+          { format: "sweep [{bar}] {value}/{total} points", hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
     bar?.start(jobs.length, 0);
     let run;
     try {
-      run = await runPool(jobs, { ...(args["workers"] ? { workers: Number(args["workers"]) } : {}), onDone: (d) => bar?.update(d) });
+      run = await runPool(jobs, {
+        ...(args["workers"] ? { workers: Number(args["workers"]) } : {}),
+        onDone: (d) => bar?.update(d),
+      });
     } catch (e) {
       const err = e as Error & { input?: boolean };
       if (err.input) throw new InputError(err.message);
@@ -81,23 +93,39 @@ export const sweepCommand: SumacCommand = {
     }
     const results = run.results;
     const front = paretoFront(results.map((r) => ({ x: r.latency_ms, y: r.energy_uj })));
-    const csv = [CSV_COLUMNS.map(([h]) => h).join(","), ...results.map((r) => CSV_COLUMNS.map(([, get]) => csvCell(get(r))).join(","))].join("\n") + "\n";
+    const csv =
+      [
+        CSV_COLUMNS.map(([h]) => h).join(","),
+        ...results.map((r) => CSV_COLUMNS.map(([, get]) => csvCell(get(r))).join(",")),
+      ].join("\n") + "\n";
     if (args["csv"] === "-") io.stdout(csv);
     else {
       if (typeof args["csv"] === "string") io.writeFile(args["csv"], csv);
       const star = (s: string) => (io.isTTY ? chalk.green(s) : s);
-      io.stdout(`${results.length} runs (${points.length} points × 2 lowerings) on ${run.threadsUsed} worker thread(s)\n`);
+      io.stdout(
+        `${results.length} runs (${points.length} points × 2 lowerings) on ${run.threadsUsed} worker thread(s)\n`,
+      );
       io.stdout("Pareto front (energy vs latency):\n");
       [...front]
         .sort((a, b) => results[a]!.latency_ms - results[b]!.latency_ms)
         .forEach((i) => {
           const r = results[i]!;
-          io.stdout(star(`  ${r.latency_ms.toFixed(3).padStart(10)} ms  ${r.energy_uj.toFixed(2).padStart(10)} µJ  ${r.mode.padEnd(10)} ${r.sets.join(" ")}\n`));
+          io.stdout(
+            star(
+              `  ${r.latency_ms.toFixed(3).padStart(10)} ms  ${r.energy_uj.toFixed(2).padStart(10)} µJ  ${r.mode.padEnd(10)} ${r.sets.join(" ")}\n`,
+            ),
+          );
         });
       if (typeof args["csv"] === "string") io.stdout(`wrote ${args["csv"]}\n`);
     }
     if (typeof args["html"] === "string") {
-      const pts: SweepPoint[] = results.map((r, i) => ({ label: r.sets.join(" "), mode: r.mode, latency_ms: r.latency_ms, energy_uj: r.energy_uj, pareto: front.has(i) }));
+      const pts: SweepPoint[] = results.map((r, i) => ({
+        label: r.sets.join(" "),
+        mode: r.mode,
+        latency_ms: r.latency_ms,
+        energy_uj: r.energy_uj,
+        pareto: front.has(i),
+      }));
       const svg = await renderSvg(paretoSpec(pts));
       io.writeFile(
         args["html"],

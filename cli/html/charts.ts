@@ -19,7 +19,9 @@ export async function renderSvg(spec: Spec): Promise<string> {
 
 /** Cycles per layer, dense beside structured. */
 export function layerCyclesSpec(reports: readonly ReportLike[]): Spec {
-  const values = reports.flatMap((r) => r.layers.map((l, index) => ({ layer: l.name, index, mode: r.mode, cycles: l.cycles })));
+  const values = reports.flatMap((r) =>
+    r.layers.map((l, index) => ({ layer: l.name, index, mode: r.mode, cycles: l.cycles })),
+  );
   return {
     $schema: SCHEMA,
     title: "Cycles per layer",
@@ -28,7 +30,12 @@ export function layerCyclesSpec(reports: readonly ReportLike[]): Spec {
     data: { values },
     mark: { type: "bar" },
     encoding: {
-      x: { field: "layer", type: "nominal", sort: { field: "index" }, axis: { labelAngle: -60, labelFontSize: 8, title: null } },
+      x: {
+        field: "layer",
+        type: "nominal",
+        sort: { field: "index" },
+        axis: { labelAngle: -60, labelFontSize: 8, title: null },
+      },
       xOffset: { field: "mode" },
       y: { field: "cycles", type: "quantitative", title: "cycles" },
       color: { field: "mode", type: "nominal", scale: MODE_COLORS },
@@ -99,11 +106,15 @@ export function rooflineSpec(reports: readonly ReportLike[], roofs: Roofs): Spec
       }),
   );
   const lo = Math.max(1e-2, Math.min(...points.map((p) => p.intensity), 1) / 2);
-  const hi = Math.max(...points.map((p) => p.intensity), 10 * roofs.opsPerCycle / Math.max(roofs.bytesPerCycle, 1e-9)) * 2;
+  const hi =
+    Math.max(...points.map((p) => p.intensity), (10 * roofs.opsPerCycle) / Math.max(roofs.bytesPerCycle, 1e-9)) * 2;
   const roof: { intensity: number; perf: number }[] = [];
   for (let i = 0; i <= 60; i++) {
     const x = lo * Math.pow(hi / lo, i / 60);
-    roof.push({ intensity: x, perf: Math.min(roofs.opsPerCycle, Number.isFinite(roofs.bytesPerCycle) ? x * roofs.bytesPerCycle : Infinity) });
+    roof.push({
+      intensity: x,
+      perf: Math.min(roofs.opsPerCycle, Number.isFinite(roofs.bytesPerCycle) ? x * roofs.bytesPerCycle : Infinity),
+    });
   }
   return {
     $schema: SCHEMA,
@@ -126,7 +137,12 @@ export function rooflineSpec(reports: readonly ReportLike[], roofs: Roofs): Spec
           x: { field: "intensity", type: "quantitative", scale: { type: "log" } },
           y: { field: "perf", type: "quantitative", scale: { type: "log" } },
           color: { field: "mode", type: "nominal", scale: MODE_COLORS },
-          tooltip: [{ field: "layer" }, { field: "mode" }, { field: "intensity", format: ".2f" }, { field: "perf", format: ".1f" }],
+          tooltip: [
+            { field: "layer" },
+            { field: "mode" },
+            { field: "intensity", format: ".2f" },
+            { field: "perf", format: ".1f" },
+          ],
         },
       },
     ],
@@ -155,7 +171,12 @@ export function paretoSpec(points: readonly SweepPoint[]): Spec {
       y: { field: "energy_uj", type: "quantitative", title: "energy (µJ)", scale: { zero: false } },
       color: { field: "mode", type: "nominal", scale: MODE_COLORS },
       shape: { field: "front", type: "nominal" },
-      tooltip: [{ field: "label" }, { field: "mode" }, { field: "latency_ms", format: ".3f" }, { field: "energy_uj", format: ".2f" }],
+      tooltip: [
+        { field: "label" },
+        { field: "mode" },
+        { field: "latency_ms", format: ".3f" },
+        { field: "energy_uj", format: ".2f" },
+      ],
     },
   };
 }

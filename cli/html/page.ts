@@ -2,7 +2,15 @@
 import type { HwConfig, Sourced } from "../../isa/hw/types.js";
 import type { ReportLike } from "../report-types.js";
 import type { ComparisonRow } from "../compare-table.js";
-import { energySpec, layerCyclesSpec, paretoSpec, renderSvg, rooflineSpec, utilizationSpec, type SweepPoint } from "./charts.js";
+import {
+  energySpec,
+  layerCyclesSpec,
+  paretoSpec,
+  renderSvg,
+  rooflineSpec,
+  utilizationSpec,
+  type SweepPoint,
+} from "./charts.js";
 
 const esc = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -20,7 +28,18 @@ figure { margin: 1em 0; } figure.chart svg { max-width: 100%; height: auto; }
 function comparisonTable(rows: readonly ComparisonRow[]): string {
   const body = rows
     .map((r) => {
-      const cls = r.ratio === null ? "" : r.ratio < 1 ? (r.lowerIsBetter ? "better" : "worse") : r.ratio > 1 ? (r.lowerIsBetter ? "worse" : "better") : "";
+      const cls =
+        r.ratio === null
+          ? ""
+          : r.ratio < 1
+            ? r.lowerIsBetter
+              ? "better"
+              : "worse"
+            : r.ratio > 1
+              ? r.lowerIsBetter
+                ? "worse"
+                : "better"
+              : "";
       return `<tr><td>${esc(r.metric)}</td><td>${esc(r.dense)}</td><td>${esc(r.structured)}</td><td class="${cls}">${r.ratio === null ? "–" : r.ratio.toFixed(3) + "×"}</td></tr>`;
     })
     .join("\n");
@@ -29,7 +48,10 @@ function comparisonTable(rows: readonly ComparisonRow[]): string {
 
 function sourcedTable(title: string, entries: Readonly<Record<string, Sourced>>): string {
   const rows = Object.entries(entries)
-    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value}</td><td>${esc(v.unit)}</td><td class="src">${esc(v.source)}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><td>${esc(k)}</td><td>${v.value}</td><td>${esc(v.unit)}</td><td class="src">${esc(v.source)}</td></tr>`,
+    )
     .join("\n");
   return `<h3>${esc(title)}</h3><table><thead><tr><th>key</th><th>value</th><th>unit</th><th class="src">source</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -43,8 +65,16 @@ function hwTable(hw: HwConfig): string {
     ["MAC array", `${hw.mac.rows} × ${hw.mac.cols}, ${hw.mac.dataflow}, ${hw.mac.actBits}-bit activations`],
     ["sum-pool unit", `${hw.pool.lanes} adders, ${hw.pool.mode}, ${hw.pool.outBits}-bit output`],
     ["vector unit", `${hw.vector.lanes} lanes`],
-    ["DRAM", hw.dram.ideal ? "ideal (infinite bandwidth, zero latency)" : `${hw.dram.gbps} GB/s, ${hw.dram.latency} cycles latency`],
-    ...Object.entries(hw.sram).map(([b, s]): [string, string] => [`SRAM ${b}`, `${s.kib} KiB, ${s.banks} banks, ${s.rowBits}-bit rows`]),
+    [
+      "DRAM",
+      hw.dram.ideal
+        ? "ideal (infinite bandwidth, zero latency)"
+        : `${hw.dram.gbps} GB/s, ${hw.dram.latency} cycles latency`,
+    ],
+    ...Object.entries(hw.sram).map(([b, s]): [string, string] => [
+      `SRAM ${b}`,
+      `${s.kib} KiB, ${s.banks} banks, ${s.rowBits}-bit rows`,
+    ]),
   ];
   return `<table><tbody>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td style="text-align:left">${esc(v)}</td></tr>`).join("")}</tbody></table>`;
 }
@@ -74,7 +104,8 @@ export async function comparePage(p: ComparePage): Promise<string> {
     figure(await renderSvg(utilizationSpec(reports)), "Unit utilisation"),
     figure(await renderSvg(rooflineSpec(reports, roofs)), "Roofline per layer"),
   ];
-  if (p.sweep && p.sweep.length > 0) charts.push(figure(await renderSvg(paretoSpec(p.sweep)), "Sweep: energy vs latency"));
+  if (p.sweep && p.sweep.length > 0)
+    charts.push(figure(await renderSvg(paretoSpec(p.sweep)), "Sweep: energy vs latency"));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(p.title)}</title><style>${CSS}</style></head>
 <body>

@@ -35,7 +35,10 @@ export async function runPool(jobs: readonly PointRequest[], opts: PoolOptions =
       for (let i = 0; i < n; i++) {
         // From source (tests, tsx) the worker registers tsx's loader itself: Node 20 workers do not inherit it.
         const w = fromSource
-          ? new Worker(`import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true })
+          ? new Worker(
+              `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(script.href)}); });`,
+              { eval: true },
+            )
           : new Worker(script);
         workers.push(w);
         w.on("message", (m: { index: number; result?: PointResult; error?: string; input?: boolean }) => {

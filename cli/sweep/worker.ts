@@ -7,6 +7,10 @@ parentPort!.on("message", (m: { index: number; job: PointRequest }) => {
   try {
     parentPort!.postMessage({ index: m.index, result: evaluatePoint(m.job) });
   } catch (e) {
-    parentPort!.postMessage({ index: m.index, error: e instanceof Error ? e.message : String(e), input: isInputError(e) });
+    parentPort!.postMessage({
+      index: m.index,
+      error: e instanceof Error ? e.message : String(e),
+      input: isInputError(e),
+    });
   }
 });

@@ -35,7 +35,8 @@ export function nominalCalibration(lp: LayerProgram): Calibration {
   for (const l of lp.layers) {
     tensors.set(l.output, NOMINAL_RANGE);
     let volume = 0;
-    if (l.kind === "conv" && l.structured) volume = (l.cin / l.groups - l.structured.c + 1) * (l.kh - l.structured.n + 1) * (l.kw - l.structured.n + 1);
+    if (l.kind === "conv" && l.structured)
+      volume = (l.cin / l.groups - l.structured.c + 1) * (l.kh - l.structured.n + 1) * (l.kw - l.structured.n + 1);
     else if (l.kind === "fc" && l.structured) volume = l.Q - l.structured.R + 1;
     else if (l.kind === "sumpool") volume = l.kc * l.kh * l.kw;
     if (volume > 0) sums.set(l.name, NOMINAL_RANGE * Math.sqrt(volume));

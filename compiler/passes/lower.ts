@@ -14,8 +14,7 @@ import { convCounts, fcCounts } from "../../models/count.js";
  * folded into the conv, which the paper counts as a BN's scale and shift, not as a bias.
  */
 export function paperCounts(l: Layer): LayerInfo["paper"] {
-  if (l.kind === "conv")
-    return convCounts({ ...l, structure: l.structured, hasBias: false, withBn: true });
+  if (l.kind === "conv") return convCounts({ ...l, structure: l.structured, hasBias: false, withBn: true });
   if (l.kind === "fc") return fcCounts(l.P, l.Q, l.structured?.R, true);
   return { macs: 0, mults: 0, adds: 0, params: 0 };
 }

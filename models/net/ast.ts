@@ -46,12 +46,33 @@ interface StmtBase {
 
 export type Stmt =
   | (StmtBase & { readonly kind: "let"; readonly name: string; readonly value: Expr })
-  | (StmtBase & { readonly kind: "for"; readonly var: string; readonly from: Expr; readonly to: Expr; readonly body: readonly Stmt[] })
+  | (StmtBase & {
+      readonly kind: "for";
+      readonly var: string;
+      readonly from: Expr;
+      readonly to: Expr;
+      readonly body: readonly Stmt[];
+    })
   | (StmtBase & { readonly kind: "repeat"; readonly count: Expr; readonly body: readonly Stmt[] })
-  | (StmtBase & { readonly kind: "if"; readonly test: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] })
-  | (StmtBase & { readonly kind: "residual"; readonly when: Expr | null; readonly main: readonly Stmt[]; readonly shortcut: readonly Stmt[] | null })
+  | (StmtBase & {
+      readonly kind: "if";
+      readonly test: Expr;
+      readonly then: readonly Stmt[];
+      readonly else: readonly Stmt[];
+    })
+  | (StmtBase & {
+      readonly kind: "residual";
+      readonly when: Expr | null;
+      readonly main: readonly Stmt[];
+      readonly shortcut: readonly Stmt[] | null;
+    })
   | (StmtBase & { readonly kind: "seq"; readonly body: readonly Stmt[] })
-  | (StmtBase & { readonly kind: "layer"; readonly layer: LayerKind; readonly args: readonly Arg[]; readonly annotations: readonly Annotation[] })
+  | (StmtBase & {
+      readonly kind: "layer";
+      readonly layer: LayerKind;
+      readonly args: readonly Arg[];
+      readonly annotations: readonly Annotation[];
+    })
   | (StmtBase & { readonly kind: "call"; readonly block: string; readonly args: readonly Arg[] });
 
 export interface NetworkDecl {

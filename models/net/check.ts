@@ -74,7 +74,11 @@ export function checkNetFile(file: NetFile): Diagnostic[] {
         const p = params[positional++];
         if (!p) err(a.pos, `${what} takes ${params.length} argument${params.length === 1 ? "" : "s"}`);
         else given.add(p.name);
-      } else if (!params.some((p) => p.name === a.key)) err(a.pos, `${what} has no parameter '${a.key}' (parameters: ${params.map((p) => p.name).join(", ") || "none"})`);
+      } else if (!params.some((p) => p.name === a.key))
+        err(
+          a.pos,
+          `${what} has no parameter '${a.key}' (parameters: ${params.map((p) => p.name).join(", ") || "none"})`,
+        );
       else if (given.has(a.key)) err(a.pos, `parameter '${a.key}' is given twice`);
       else given.add(a.key);
     }
@@ -161,12 +165,18 @@ export function checkNetFile(file: NetFile): Diagnostic[] {
         for (const a of s.args) {
           const key = a.key ?? spec.positional[positional++];
           if (key === undefined) {
-            err(a.pos, `'${s.layer}' takes ${spec.positional.length ? `at most ${spec.positional.length} positional argument(s) (${spec.positional.join(", ")})` : "no positional arguments"}`);
+            err(
+              a.pos,
+              `'${s.layer}' takes ${spec.positional.length ? `at most ${spec.positional.length} positional argument(s) (${spec.positional.join(", ")})` : "no positional arguments"}`,
+            );
             value(a.value, scope, true);
             continue;
           }
           if (!spec.keys.includes(key)) {
-            err(a.pos, `'${s.layer}' has no argument '${key}'${spec.keys.length ? ` (arguments: ${spec.keys.join(", ")})` : ""}`);
+            err(
+              a.pos,
+              `'${s.layer}' has no argument '${key}'${spec.keys.length ? ` (arguments: ${spec.keys.join(", ")})` : ""}`,
+            );
             continue;
           }
           if (given.has(key)) err(a.pos, `argument '${key}' is given twice`);
@@ -176,7 +186,8 @@ export function checkNetFile(file: NetFile): Diagnostic[] {
         if (s.layer === "conv" && !given.has("out")) err(s.pos, "conv needs its output channels: conv(64, 3x3, …)");
         if (s.layer === "conv" && !given.has("k")) err(s.pos, "conv needs a kernel size: conv(64, 3x3, …)");
         if (s.layer === "fc" && !given.has("out")) err(s.pos, "fc needs its output features: fc(1000)");
-        if ((s.layer === "maxpool" || s.layer === "avgpool") && !given.has("k")) err(s.pos, `${s.layer} needs a kernel size: ${s.layer}(3x3, stride=2)`);
+        if ((s.layer === "maxpool" || s.layer === "avgpool") && !given.has("k"))
+          err(s.pos, `${s.layer} needs a kernel size: ${s.layer}(3x3, stride=2)`);
         const tags = new Set<string>();
         for (const a of s.annotations) {
           if (tags.has(a.tag)) err(a.pos, `@${a.tag} is given twice on this layer`);
@@ -203,7 +214,11 @@ export function checkNetFile(file: NetFile): Diagnostic[] {
   }
   for (const m of file.models) {
     const n = networks.get(m.network);
-    if (!n) err(m.pos, `unknown network '${m.network}'${networks.size ? ` (networks: ${[...networks.keys()].join(", ")})` : ""}`);
+    if (!n)
+      err(
+        m.pos,
+        `unknown network '${m.network}'${networks.size ? ` (networks: ${[...networks.keys()].join(", ")})` : ""}`,
+      );
     else bindArgs(m.args, n.params, root, `network '${n.name}'`, m.pos);
   }
   return diags;

@@ -2,7 +2,20 @@
 import { InputError } from "../../isa/errors.js";
 import type { ConvNode, FcNode, Graph, Node, Shape } from "../ir.js";
 import { nodeOutputShape } from "../shapes.js";
-import type { Annotation, Arg, BlockDecl, Expr, Label, ModelDecl, NetFile, NetworkDecl, Param, Pos, Stmt, Value } from "./ast.js";
+import type {
+  Annotation,
+  Arg,
+  BlockDecl,
+  Expr,
+  Label,
+  ModelDecl,
+  NetFile,
+  NetworkDecl,
+  Param,
+  Pos,
+  Stmt,
+  Value,
+} from "./ast.js";
 import { checkNetFile } from "./check.js";
 import { diagnosticsError, NetError } from "./diagnostics.js";
 import { DENSE, LAYER_SPECS, variantOfTag } from "./layerspec.js";
@@ -57,9 +70,21 @@ export function parseNet(text: string, file: string): NetDocument {
   const models: NetModelInfo[] = ast.models.length
     ? ast.models.map((m) => {
         const net = nets.get(m.network)!;
-        return { name: m.name, network: net.name, dataset: net.dataset, description: m.description ?? "", variants: variantsOf(ast, net) };
+        return {
+          name: m.name,
+          network: net.name,
+          dataset: net.dataset,
+          description: m.description ?? "",
+          variants: variantsOf(ast, net),
+        };
       })
-    : ast.networks.map((n) => ({ name: n.name, network: n.name, dataset: n.dataset, description: "", variants: variantsOf(ast, n) }));
+    : ast.networks.map((n) => ({
+        name: n.name,
+        network: n.name,
+        dataset: n.dataset,
+        description: "",
+        variants: variantsOf(ast, n),
+      }));
   return { file, text, ast, models };
 }
 
@@ -134,7 +159,9 @@ class Elaborator {
   }
 
   private error(pos: Pos, message: string): never {
-    const where = this.callStack.length ? ` (in block '${this.callStack.at(-1)!.block}' called at line ${this.callStack.at(-1)!.pos.line})` : "";
+    const where = this.callStack.length
+      ? ` (in block '${this.callStack.at(-1)!.block}' called at line ${this.callStack.at(-1)!.pos.line})`
+      : "";
     throw new NetError(pos, `${message}${where}`);
   }
 
@@ -150,7 +177,8 @@ class Elaborator {
         if (e.name === "channels" || e.name === "height" || e.name === "width") {
           const i = e.name === "channels" ? 0 : e.name === "height" ? 1 : 2;
           const d = this.shape[i];
-          if (d === undefined) this.error(e.pos, `'${e.name}' is undefined for a tensor of shape [${this.shape.join(",")}]`);
+          if (d === undefined)
+            this.error(e.pos, `'${e.name}' is undefined for a tensor of shape [${this.shape.join(",")}]`);
           return d;
         }
         return this.error(e.pos, `unknown name '${e.name}'`);
@@ -181,7 +209,8 @@ class Elaborator {
             if (e.op === "//") return Math.floor(a / b);
             const q = a / b;
             // `/` is exact division: a remainder is almost always a mistake in a channel count; `//` floors.
-            if (Number.isInteger(a) && Number.isInteger(b) && !Number.isInteger(q)) this.error(e.pos, `${a}/${b} is not a whole number (use // to round down)`);
+            if (Number.isInteger(a) && Number.isInteger(b) && !Number.isInteger(q))
+              this.error(e.pos, `${a}/${b} is not a whole number (use // to round down)`);
             return q;
           }
           case "==":
@@ -230,7 +259,8 @@ class Elaborator {
   }
 
   private emit(node: Node, pos: Pos): void {
-    if (this.nodes.length >= MAX_NODES) this.error(pos, `the network has more than ${MAX_NODES} layers (runaway loop?)`);
+    if (this.nodes.length >= MAX_NODES)
+      this.error(pos, `the network has more than ${MAX_NODES} layers (runaway loop?)`);
     let out: Shape;
     try {
       out = nodeOutputShape(
@@ -284,7 +314,10 @@ class Elaborator {
         this.body(this.eval(s.test, env) ? s.then : s.else, env.child(), scope);
         return;
       case "seq": {
-        const inner = newScope(s.label || scope.indexed ? `${this.nameFor(scope, s.label, "seq")}.` : scope.prefix, true);
+        const inner = newScope(
+          s.label || scope.indexed ? `${this.nameFor(scope, s.label, "seq")}.` : scope.prefix,
+          true,
+        );
         this.body(s.body, env.child(), inner);
         return;
       }
@@ -306,12 +339,14 @@ class Elaborator {
       const name = a.key ?? params[positional++]?.name;
       if (name !== undefined) into.set(name, this.eval(a.value as Expr, callerEnv));
     }
-    for (const p of params) if (into.get(p.name) === undefined && p.default) into.set(p.name, this.eval(p.default, into));
+    for (const p of params)
+      if (into.get(p.name) === undefined && p.default) into.set(p.name, this.eval(p.default, into));
   }
 
   private call(s: Extract<Stmt, { kind: "call" }>, env: Env, scope: Scope): void {
     const block = this.blocks.get(s.block)!;
-    if (this.callStack.length >= MAX_CALL_DEPTH) this.error(s.pos, `blocks nest deeper than ${MAX_CALL_DEPTH} (recursive block '${s.block}'?)`);
+    if (this.callStack.length >= MAX_CALL_DEPTH)
+      this.error(s.pos, `blocks nest deeper than ${MAX_CALL_DEPTH} (recursive block '${s.block}'?)`);
     // Blocks see only their parameters (lexical scope), not the caller's variables.
     const inner = new Env(null);
     this.bind(block.params, s.args, env, inner);
@@ -346,7 +381,10 @@ class Elaborator {
       shortShape = this.shape;
     }
     if (shortShape.join(",") !== mainShape.join(","))
-      this.error(s.pos, `residual: the main branch gives [${mainShape.join(",")}] but the shortcut gives [${shortShape.join(",")}]`);
+      this.error(
+        s.pos,
+        `residual: the main branch gives [${mainShape.join(",")}] but the shortcut gives [${shortShape.join(",")}]`,
+      );
     this.tensor = mainTensor;
     this.shape = mainShape;
     const name = this.unique(this.nameFor(scope, null, "add"));
@@ -414,7 +452,11 @@ class Elaborator {
           weight: null,
           bias: null,
         };
-        if (node.cin % groups || node.cout % groups) this.error(s.pos, `groups = ${groups} must divide input channels ${node.cin} and output channels ${node.cout}`);
+        if (node.cin % groups || node.cout % groups)
+          this.error(
+            s.pos,
+            `groups = ${groups} must divide input channels ${node.cin} and output channels ${node.cout}`,
+          );
         const withBias: ConvNode = num("bias", 0, 0) ? { ...node, bias: new Float32Array(node.cout) } : node;
         this.emit(annotation ? this.structureConv(withBias, annotation, env) : withBias, s.pos);
         return;
@@ -422,7 +464,14 @@ class Elaborator {
       case "fc": {
         const Q = this.shape.reduce((a, b) => a * b, 1);
         const P = num("out", null);
-        const node: FcNode = { op: "fc", ...base, P, Q, weight: null, bias: num("bias", 1, 0) ? new Float32Array(P) : null };
+        const node: FcNode = {
+          op: "fc",
+          ...base,
+          P,
+          Q,
+          weight: null,
+          bias: num("bias", 1, 0) ? new Float32Array(P) : null,
+        };
         this.emit(annotation ? this.structureFc(node, annotation, env) : node, s.pos);
         return;
       }
@@ -454,8 +503,16 @@ class Elaborator {
       case "shortcutA": {
         const target = this.shortcutTarget;
         const inH = this.shape[1] ?? 1;
-        const cout = args.has("cout") ? num("cout", null) : target ? target[0]! : this.error(s.pos, "shortcutA outside a shortcut { } needs cout=");
-        const stride = args.has("stride") ? num("stride", null) : target ? Math.max(1, Math.round(inH / target[1]!)) : this.error(s.pos, "shortcutA outside a shortcut { } needs stride=");
+        const cout = args.has("cout")
+          ? num("cout", null)
+          : target
+            ? target[0]!
+            : this.error(s.pos, "shortcutA outside a shortcut { } needs cout=");
+        const stride = args.has("stride")
+          ? num("stride", null)
+          : target
+            ? Math.max(1, Math.round(inH / target[1]!))
+            : this.error(s.pos, "shortcutA outside a shortcut { } needs stride=");
         // He et al. option A pads the new channels evenly on both sides (planes/4 each when channels double).
         const before = args.has("before") ? num("before", null, 0) : Math.floor((cout - C) / 2);
         this.emit({ op: "shortcutA", ...base, stride, before, cout }, s.pos);
@@ -475,7 +532,8 @@ class Elaborator {
   private structureConv(node: ConvNode, a: Annotation, env: Env): ConvNode {
     const C = node.cin / node.groups;
     const N = node.kh;
-    if (node.kh !== node.kw) this.error(a.pos, `@${a.tag}: structured convs need a square kernel, got ${node.kh}x${node.kw}`);
+    if (node.kh !== node.kw)
+      this.error(a.pos, `@${a.tag}: structured convs need a square kernel, got ${node.kh}x${node.kw}`);
     const v = this.structureArgs(a, env, { C, N, Cin: node.cin, Cout: node.cout });
     const c = v.get("c") ?? C;
     const n = v.get("n") ?? N;
@@ -509,15 +567,21 @@ export function elaborateNet(doc: NetDocument, opts: ElaborateOptions = {}): Gra
   let info: NetModelInfo | undefined;
   if (opts.model !== undefined) {
     info = doc.models.find((m) => m.name === opts.model);
-    if (!info) throw new InputError(`${file}: no model '${opts.model}' (models: ${doc.models.map((m) => m.name).join(", ") || "none"})`);
+    if (!info)
+      throw new InputError(
+        `${file}: no model '${opts.model}' (models: ${doc.models.map((m) => m.name).join(", ") || "none"})`,
+      );
   } else if (doc.models.length === 1) info = doc.models[0];
   else
     throw new InputError(
-      doc.models.length ? `${file}: declares ${doc.models.length} models (${doc.models.map((m) => m.name).join(", ")}); name one` : `${file}: declares no network`,
+      doc.models.length
+        ? `${file}: declares ${doc.models.length} models (${doc.models.map((m) => m.name).join(", ")}); name one`
+        : `${file}: declares no network`,
     );
   const model = info!;
   const variant = opts.variant ?? DENSE;
-  if (!model.variants.includes(variant)) throw new InputError(`model '${model.name}' has no variant '${variant}' (variants: ${model.variants.join(", ")})`);
+  if (!model.variants.includes(variant))
+    throw new InputError(`model '${model.name}' has no variant '${variant}' (variants: ${model.variants.join(", ")})`);
   const tag = variant === DENSE ? null : variant.slice("struct-".length);
   const net = ast.networks.find((n) => n.name === model.network)!;
   const decl: ModelDecl | undefined = ast.models.find((m) => m.name === model.name);
@@ -527,7 +591,8 @@ export function elaborateNet(doc: NetDocument, opts: ElaborateOptions = {}): Gra
     const proto = new Elaborator(ast, tag, "input", []);
     if (decl) {
       let positional = 0;
-      for (const a of decl.args) env.set(a.key ?? net.params[positional++]!.name, proto.eval(a.value as Expr, new Env(null)));
+      for (const a of decl.args)
+        env.set(a.key ?? net.params[positional++]!.name, proto.eval(a.value as Expr, new Env(null)));
     }
     for (const p of net.params) {
       if (env.get(p.name) !== undefined) continue;
@@ -536,7 +601,8 @@ export function elaborateNet(doc: NetDocument, opts: ElaborateOptions = {}): Gra
     }
     const shape = net.input.map((e) => {
       const v = proto.eval(e, env);
-      if (!Number.isInteger(v) || v < 1) throw new NetError(e.pos, `input dimension must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1)
+        throw new NetError(e.pos, `input dimension must be a positive integer, got ${v}`);
       return v;
     });
     const el = new Elaborator(ast, tag, "input", shape);

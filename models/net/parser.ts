@@ -162,7 +162,10 @@ export class NetParser extends CstParser {
     this.SUBRULE(this.body, { LABEL: "then" });
     this.OPTION(() => {
       this.CONSUME(T.Else);
-      this.OR([{ ALT: () => this.SUBRULE(this.ifStmt, { LABEL: "elseIf" }) }, { ALT: () => this.SUBRULE2(this.body, { LABEL: "else" }) }]);
+      this.OR([
+        { ALT: () => this.SUBRULE(this.ifStmt, { LABEL: "elseIf" }) },
+        { ALT: () => this.SUBRULE2(this.body, { LABEL: "else" }) },
+      ]);
     });
   });
 
@@ -245,7 +248,10 @@ export class NetParser extends CstParser {
   public addExpr = this.RULE("addExpr", () => {
     this.SUBRULE(this.mulExpr, { LABEL: "operands" });
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) }]);
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus, { LABEL: "ops" }) },
+        { ALT: () => this.CONSUME(T.Minus, { LABEL: "ops" }) },
+      ]);
       this.SUBRULE2(this.mulExpr, { LABEL: "operands" });
     });
   });
@@ -267,7 +273,10 @@ export class NetParser extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Minus, { LABEL: "op" }) }, { ALT: () => this.CONSUME(T.Not, { LABEL: "op" }) }]);
+          this.OR2([
+            { ALT: () => this.CONSUME(T.Minus, { LABEL: "op" }) },
+            { ALT: () => this.CONSUME(T.Not, { LABEL: "op" }) },
+          ]);
           this.SUBRULE(this.unaryExpr);
         },
       },

@@ -60,7 +60,9 @@ export function parseNetText(text: string, file: string): NetFile {
     const t = e.token;
     const eof = t.tokenType.name === "EOF" || Number.isNaN(t.startOffset);
     const lines = text.split(/\r?\n/);
-    const pos = eof ? { line: lines.length, col: (lines.at(-1)?.length ?? 0) + 1 } : { line: t.startLine ?? 0, col: t.startColumn ?? 0 };
+    const pos = eof
+      ? { line: lines.length, col: (lines.at(-1)?.length ?? 0) + 1 }
+      : { line: t.startLine ?? 0, col: t.startColumn ?? 0 };
     diags.push({ pos, message: parserMessage(e) });
   }
   if (diags.length) throw diagnosticsError(file, text, diags);

@@ -8,7 +8,12 @@ export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][
 
 /** Keywords: declared before Identifier; `longer_alt` keeps `conv1` or `inputs` an identifier. */
 function keyword(word: string): TokenType {
-  return createToken({ name: `Kw_${word}`, pattern: new RegExp(`${word}\\b`), longer_alt: Identifier, categories: [AnyKeyword] });
+  return createToken({
+    name: `Kw_${word}`,
+    pattern: new RegExp(`${word}\\b`),
+    longer_alt: Identifier,
+    categories: [AnyKeyword],
+  });
 }
 /** A category so that labels (`conv: seq {…}`, `fc: fc(1000)`) may use keywords as names. */
 export const AnyKeyword = createToken({ name: "AnyKeyword", pattern: Lexer.NA });
@@ -40,7 +45,20 @@ export const Shortcut = keyword("shortcut");
 export const Seq = keyword("seq");
 
 /** Every layer kind the language knows; the loader maps each to IR nodes. */
-export const LAYER_KINDS = ["conv", "bn", "relu6", "relu", "clip", "fc", "maxpool", "avgpool", "gap", "flatten", "shortcutA", "dropout"] as const;
+export const LAYER_KINDS = [
+  "conv",
+  "bn",
+  "relu6",
+  "relu",
+  "clip",
+  "fc",
+  "maxpool",
+  "avgpool",
+  "gap",
+  "flatten",
+  "shortcutA",
+  "dropout",
+] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 export const layerTokens: readonly TokenType[] = LAYER_KINDS.map(layerKeyword);
 

@@ -1,6 +1,19 @@
 // CST → AST for the .net language. Runs only on a CST without syntax errors, so every required child is present.
 import type { CstElement, CstNode, IToken } from "chevrotain";
-import type { Annotation, Arg, BlockDecl, Expr, Label, ModelDecl, NetFile, NetworkDecl, Param, Pos, Stmt, Value } from "./ast.js";
+import type {
+  Annotation,
+  Arg,
+  BlockDecl,
+  Expr,
+  Label,
+  ModelDecl,
+  NetFile,
+  NetworkDecl,
+  Param,
+  Pos,
+  Stmt,
+  Value,
+} from "./ast.js";
 import { netParser } from "./parser.js";
 import type { LayerKind } from "./tokens.js";
 
@@ -73,7 +86,12 @@ class NetAstVisitor extends BaseVisitor {
 
   blockDecl(ctx: Ctx): BlockDecl {
     const name = token(ctx, "Identifier");
-    return { name: name.image, params: this.params(ctx), body: this.visit(node(ctx, "body")) as Stmt[], pos: posOf(name) };
+    return {
+      name: name.image,
+      params: this.params(ctx),
+      body: this.visit(node(ctx, "body")) as Stmt[],
+      pos: posOf(name),
+    };
   }
 
   modelDecl(ctx: Ctx): ModelDecl {
@@ -134,7 +152,16 @@ class NetAstVisitor extends BaseVisitor {
   statement(ctx: Ctx): Stmt {
     const labelNode = nodes(ctx, "label")[0];
     const label = labelNode ? (this.visit(labelNode) as Label) : null;
-    for (const kind of ["letStmt", "forStmt", "repeatStmt", "ifStmt", "residualStmt", "seqStmt", "layerStmt", "callStmt"]) {
+    for (const kind of [
+      "letStmt",
+      "forStmt",
+      "repeatStmt",
+      "ifStmt",
+      "residualStmt",
+      "seqStmt",
+      "layerStmt",
+      "callStmt",
+    ]) {
       const n = nodes(ctx, kind)[0];
       if (n) return this.visit(n, label) as Stmt;
     }
@@ -156,7 +183,13 @@ class NetAstVisitor extends BaseVisitor {
 
   letStmt(ctx: Ctx, label: Label | null): Stmt {
     const name = token(ctx, "Identifier");
-    return { kind: "let", label, pos: posOf(token(ctx, "Kw_let")), name: name.image, value: this.visit(node(ctx, "expression")) as Expr };
+    return {
+      kind: "let",
+      label,
+      pos: posOf(token(ctx, "Kw_let")),
+      name: name.image,
+      value: this.visit(node(ctx, "expression")) as Expr,
+    };
   }
 
   forStmt(ctx: Ctx, label: Label | null): Stmt {
@@ -269,7 +302,13 @@ class NetAstVisitor extends BaseVisitor {
 
   unaryExpr(ctx: Ctx): Expr {
     const op = tokens(ctx, "op")[0];
-    if (op) return { kind: "unary", op: op.image as "-" | "!", arg: this.visit(node(ctx, "unaryExpr")) as Expr, pos: posOf(op) };
+    if (op)
+      return {
+        kind: "unary",
+        op: op.image as "-" | "!",
+        arg: this.visit(node(ctx, "unaryExpr")) as Expr,
+        pos: posOf(op),
+      };
     return this.visit(node(ctx, "atom")) as Expr;
   }
 

@@ -47,6 +47,7 @@ export class Attrs {
   /** Errors on attributes that the frontend does not implement (rather than silently ignoring them). */
   reject(name: string, isDefault: (a: AttributeProtoObj) => boolean): void {
     const a = this.byName.get(name);
-    if (a && !isDefault(a)) throw new InputError(`${this.where}: attribute '${name}' of ${this.node.opType} is not supported`);
+    if (a && !isDefault(a))
+      throw new InputError(`${this.where}: attribute '${name}' of ${this.node.opType} is not supported`);
   }
 }

@@ -100,7 +100,11 @@ export function concat(ts: readonly ConstTensor[], axis: number): ConstTensor {
 }
 
 /** Reshape target resolution (0 copies the input dim unless allowzero, one −1 is inferred). Null if impossible. */
-export function resolveReshape(inDims: readonly number[], target: readonly number[], allowZero: boolean): number[] | null {
+export function resolveReshape(
+  inDims: readonly number[],
+  target: readonly number[],
+  allowZero: boolean,
+): number[] | null {
   const out = target.map((d, i) => (d === 0 && !allowZero ? (inDims[i] ?? 0) : d));
   const known = out.filter((d) => d !== -1);
   const total = elementCount(inDims);
@@ -120,7 +124,11 @@ export function withDims(t: ConstTensor, dims: readonly number[]): ConstTensor {
 
 export function cast(t: ConstTensor, to: number): ConstTensor {
   if (!t.data) return { dims: t.dims, dtype: to, data: null };
-  const conv = isFloatType(to) ? (v: number) => v : to === DataType.BOOL ? (v: number) => (v !== 0 ? 1 : 0) : Math.trunc;
+  const conv = isFloatType(to)
+    ? (v: number) => v
+    : to === DataType.BOOL
+      ? (v: number) => (v !== 0 ? 1 : 0)
+      : Math.trunc;
   return makeConst(t.dims, to === DataType.DOUBLE ? DataType.DOUBLE : to, Array.from(t.data, conv));
 }
 
@@ -164,11 +172,20 @@ function perAxis(x: ConstTensor, p: ConstTensor, axis: number): (i: number) => n
   return (i) => pd[Math.floor(i / inner) % size]!;
 }
 
-export function dequantize(x: ConstTensor, scale: ConstTensor, zeroPoint: ConstTensor | undefined, axis: number): ConstTensor {
+export function dequantize(
+  x: ConstTensor,
+  scale: ConstTensor,
+  zeroPoint: ConstTensor | undefined,
+  axis: number,
+): ConstTensor {
   if (!x.data) return { dims: x.dims, dtype: DataType.FLOAT, data: null };
   const s = perAxis(x, scale, axis);
   const z = zeroPoint?.data ? perAxis(x, zeroPoint, axis) : () => 0;
-  return makeConst(x.dims, DataType.FLOAT, Array.from(x.data, (v, i) => (v - z(i)) * s(i)));
+  return makeConst(
+    x.dims,
+    DataType.FLOAT,
+    Array.from(x.data, (v, i) => (v - z(i)) * s(i)),
+  );
 }
 
 /** Integer range of a quantised type (int8 by default, as QuantizeLinear without a zero point). */
@@ -193,7 +210,12 @@ function roundEven(v: number): number {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-export function quantize(x: ConstTensor, scale: ConstTensor, zeroPoint: ConstTensor | undefined, axis: number): ConstTensor {
+export function quantize(
+  x: ConstTensor,
+  scale: ConstTensor,
+  zeroPoint: ConstTensor | undefined,
+  axis: number,
+): ConstTensor {
   const zdtype = zeroPoint?.dtype ?? DataType.UINT8;
   const [lo, hi] = quantRange(zdtype);
   if (!x.data) return { dims: x.dims, dtype: zdtype, data: null };

@@ -112,7 +112,12 @@ class Importer {
     skipExternal: boolean,
     readonly opset: number,
   ) {
-    this.ext = { modelPath: path, readFile: skipExternal ? () => null : readFile, cache: new Map(), missing: new Set() };
+    this.ext = {
+      modelPath: path,
+      readFile: skipExternal ? () => null : readFile,
+      cache: new Map(),
+      missing: new Set(),
+    };
   }
 
   get missing(): string[] {
@@ -126,20 +131,29 @@ class Importer {
 
   addInitializer(t: Parameters<typeof readTensor>[0]): void {
     const name = t.name ?? "";
-    this.values.set(name, { kind: "const", t: readTensor(t, `${this.path}: initializer '${name}'`, this.ext), origin: name });
+    this.values.set(name, {
+      kind: "const",
+      t: readTensor(t, `${this.path}: initializer '${name}'`, this.ext),
+      origin: name,
+    });
   }
 
   addInput(vi: ValueInfoProtoObj): DynValue {
     const name = vi.name ?? "";
     const dims = vi.type?.tensorType?.shape?.dim ?? [];
-    if (dims.length < 2) throw new InputError(`${this.path}: graph input '${name}' must have a batch dimension and a per-image shape`);
+    if (dims.length < 2)
+      throw new InputError(`${this.path}: graph input '${name}' must have a batch dimension and a per-image shape`);
     const perImage = dims.slice(1).map((d, i) => {
       if (d.dimValue === undefined || Number(d.dimValue) < 1)
-        throw new InputError(`${this.path}: graph input '${name}' has a symbolic dimension ${i + 1} ('${d.dimParam ?? "?"}')`);
+        throw new InputError(
+          `${this.path}: graph input '${name}' has a symbolic dimension ${i + 1} ('${d.dimParam ?? "?"}')`,
+        );
       return Number(d.dimValue);
     });
     if (perImage.length !== 3 && perImage.length !== 1)
-      throw new InputError(`${this.path}: graph input '${name}' has shape [N,${perImage.join(",")}]; sumac reads [N,C,H,W] images`);
+      throw new InputError(
+        `${this.path}: graph input '${name}' has shape [N,${perImage.join(",")}]; sumac reads [N,C,H,W] images`,
+      );
     this.batch = dims[0]?.dimValue ? Number(dims[0].dimValue) : 1;
     this.shapes.set(name, perImage);
     const v: DynValue = { kind: "dyn", ir: name, shape: perImage, scale: 1, scaleFrom: "", nonNeg: false };
@@ -189,7 +203,8 @@ class Importer {
   private dynIn(i: number): DynValue {
     const v = this.input(i);
     if (!v) this.fail(`needs input ${i}`);
-    if (v.kind === "quant") this.fail(`consumes the quantised tensor '${this.node.input?.[i]}' without a DequantizeLinear`);
+    if (v.kind === "quant")
+      this.fail(`consumes the quantised tensor '${this.node.input?.[i]}' without a DequantizeLinear`);
     if (v.kind !== "dyn") this.fail(`input ${i} must be a feature map here`);
     return v;
   }
@@ -228,7 +243,15 @@ class Importer {
     if (sh !== sw) this.fail(`a Slice with different steps on H (${sh}) and W (${sw}) is not supported`);
     const c = this.shapes.get(v.ir)![0]!;
     const out = this.emit(
-      { op: "shortcutA", name: `${this.nodeName()}/subsample`, inputs: [v.ir], output: `${v.ir}/s${sh}`, stride: sh, before: 0, cout: c },
+      {
+        op: "shortcutA",
+        name: `${this.nodeName()}/subsample`,
+        inputs: [v.ir],
+        output: `${v.ir}/s${sh}`,
+        stride: sh,
+        before: 0,
+        cout: c,
+      },
       [...v.shape],
       v.nonNeg,
     );
@@ -264,7 +287,9 @@ class Importer {
     if (n.domain && n.domain !== "ai.onnx") this.fail(`op domain '${n.domain}' is not supported`);
     const handler = (this as unknown as Record<string, ((a: Attrs) => Value | undefined) | undefined>)[`op${op}`];
     if (!(SUPPORTED_OPS as readonly string[]).includes(op) || !handler)
-      throw new InputError(`${this.path}: node '${n.name || `#${index}`}' has op type '${op}', which sumac does not support`);
+      throw new InputError(
+        `${this.path}: node '${n.name || `#${index}`}' has op type '${op}', which sumac does not support`,
+      );
     const out = handler.call(this, new Attrs(n, this.where));
     if (out) this.setValue(this.outName(0), out);
   }
@@ -346,7 +371,9 @@ class Importer {
     const full = v.kind === "const" ? [...v.t.dims] : [this.batch, ...this.dynIn(0).shape];
     const axes = this.axesOf(a, 1);
     const rank = full.length;
-    const drop = new Set(axes ? axes.map((x) => (x < 0 ? x + rank : x)) : full.flatMap((d, i) => (d === 1 && i > 0 ? [i] : [])));
+    const drop = new Set(
+      axes ? axes.map((x) => (x < 0 ? x + rank : x)) : full.flatMap((d, i) => (d === 1 && i > 0 ? [i] : [])),
+    );
     for (const ax of drop) if (full[ax] !== 1) this.fail(`cannot squeeze axis ${ax} of size ${full[ax]}`);
     const out = full.filter((_, i) => !drop.has(i));
     if (v.kind === "const") return this.constant(withDims(v.t, out));
@@ -359,13 +386,16 @@ class Importer {
     const target = this.ints(this.constIn(1, "shape"), "shape");
     const allowZero = a.int("allowzero", 0) === 1;
     if (v.kind === "const") {
-      const dims = resolveReshape(v.t.dims, target, allowZero) ?? this.fail(`cannot reshape [${v.t.dims.join(",")}] to [${target.join(",")}]`);
+      const dims =
+        resolveReshape(v.t.dims, target, allowZero) ??
+        this.fail(`cannot reshape [${v.t.dims.join(",")}] to [${target.join(",")}]`);
       return this.constant(withDims(v.t, dims));
     }
     const x = this.dynIn(0);
     const full = [this.batch, ...x.shape];
     const dims = resolveReshape(full, target, allowZero);
-    if (!dims || dims[0] !== this.batch) this.fail(`reshaping the feature map [N,${x.shape.join(",")}] to [${target.join(",")}] is not supported`);
+    if (!dims || dims[0] !== this.batch)
+      this.fail(`reshaping the feature map [N,${x.shape.join(",")}] to [${target.join(",")}] is not supported`);
     return this.view(x, dims.slice(1));
   }
 
@@ -377,7 +407,8 @@ class Importer {
       return this.constant(withDims(v.t, [elementCount(v.t.dims.slice(0, ax)), elementCount(v.t.dims.slice(ax))]));
     }
     const x = this.dynIn(0);
-    if ((axis < 0 ? axis + x.shape.length + 1 : axis) !== 1) this.fail(`Flatten with axis ${axis} is not supported (only axis 1: per-image vectors)`);
+    if ((axis < 0 ? axis + x.shape.length + 1 : axis) !== 1)
+      this.fail(`Flatten with axis ${axis} is not supported (only axis 1: per-image vectors)`);
     return this.view(x, [elementCount(x.shape)]);
   }
 
@@ -386,15 +417,23 @@ class Importer {
    * a leading unit dim ([1,C,H,W]: the unsqueezed map a 3D pool reads). A vector view of a map is a `flatten`.
    */
   private view(x: DynValue, shape: number[]): DynValue {
-    if (elementCount(shape) !== elementCount(x.shape)) this.fail(`shape [${shape.join(",")}] does not match the input's [${x.shape.join(",")}]`);
+    if (elementCount(shape) !== elementCount(x.shape))
+      this.fail(`shape [${shape.join(",")}] does not match the input's [${x.shape.join(",")}]`);
     const m = this.materialise(x);
     const irShape = this.shapes.get(m.ir)!;
     if (shape.length === 1) {
       if (irShape.length === 1) return { ...m, shape };
-      const out = this.emit({ op: "flatten", name: this.nodeName(), inputs: [m.ir], output: this.outName() }, shape, m.nonNeg);
+      const out = this.emit(
+        { op: "flatten", name: this.nodeName(), inputs: [m.ir], output: this.outName() },
+        shape,
+        m.nonNeg,
+      );
       return { ...out, scale: m.scale, scaleFrom: m.scaleFrom };
     }
-    if (irShape.length === 3 && (sameDims(shape, irShape) || (shape.length === 4 && shape[0] === 1 && sameDims(shape.slice(1), irShape))))
+    if (
+      irShape.length === 3 &&
+      (sameDims(shape, irShape) || (shape.length === 4 && shape[0] === 1 && sameDims(shape.slice(1), irShape)))
+    )
       return { ...m, shape };
     this.fail(`reshaping the feature map [${irShape.join(",")}] to [${shape.join(",")}] is not supported`);
   }
@@ -403,7 +442,8 @@ class Importer {
     const v = this.input(0)!;
     const perm = a.ints("perm");
     if (v.kind === "const") return this.constant(transpose(v.t, perm));
-    if (perm && perm.some((p, i) => p !== i)) this.fail(`transposing a feature map (perm ${perm.join(",")}) is not supported`);
+    if (perm && perm.some((p, i) => p !== i))
+      this.fail(`transposing a feature map (perm ${perm.join(",")}) is not supported`);
     return v;
   }
 
@@ -417,15 +457,18 @@ class Importer {
     if (maps.length !== 1) this.fail("concatenating feature maps is not supported (only zero channels around one map)");
     const x = this.dynIn(ins.indexOf(maps[0]!));
     const rank = x.shape.length + 1;
-    if ((axis < 0 ? axis + rank : axis) !== 1 || x.shape.length !== 3) this.fail("only a concat of zero channels (axis 1) around a feature map is supported");
+    if ((axis < 0 ? axis + rank : axis) !== 1 || x.shape.length !== 3)
+      this.fail("only a concat of zero channels (axis 1) around a feature map is supported");
     let before = 0;
     let total = 0;
     let seen = false;
     for (const v of ins) {
       if (v.kind === "const") {
         const d = this.data(v.t, "zero block");
-        if (d.some((e) => e !== 0)) this.fail("only a concat of zero channels is supported (a constant block is not zero)");
-        if (v.t.dims[2] !== x.shape[1] || v.t.dims[3] !== x.shape[2]) this.fail("the zero block's H and W do not match the feature map");
+        if (d.some((e) => e !== 0))
+          this.fail("only a concat of zero channels is supported (a constant block is not zero)");
+        if (v.t.dims[2] !== x.shape[1] || v.t.dims[3] !== x.shape[2])
+          this.fail("the zero block's H and W do not match the feature map");
         total += v.t.dims[1]!;
         if (!seen) before += v.t.dims[1]!;
       } else {
@@ -451,9 +494,13 @@ class Importer {
     const v = this.input(0)!;
     const full = v.kind === "const" ? [...v.t.dims] : [this.batch, ...this.dynIn(0).shape];
     const rank = full.length;
-    const starts = this.optConst(1, "starts") ? this.ints(this.constIn(1, "starts"), "starts") : a.ints("starts") ?? [];
-    const ends = this.optConst(2, "ends") ? this.ints(this.constIn(2, "ends"), "ends") : a.ints("ends") ?? [];
-    const axes = (this.optConst(3, "axes") ? this.ints(this.constIn(3, "axes"), "axes") : a.ints("axes")) ?? starts.map((_, i) => i);
+    const starts = this.optConst(1, "starts")
+      ? this.ints(this.constIn(1, "starts"), "starts")
+      : (a.ints("starts") ?? []);
+    const ends = this.optConst(2, "ends") ? this.ints(this.constIn(2, "ends"), "ends") : (a.ints("ends") ?? []);
+    const axes =
+      (this.optConst(3, "axes") ? this.ints(this.constIn(3, "axes"), "axes") : a.ints("axes")) ??
+      starts.map((_, i) => i);
     const steps = this.optConst(4, "steps") ? this.ints(this.constIn(4, "steps"), "steps") : starts.map(() => 1);
     const per: SliceAxis[] = full.map((d) => ({ start: 0, step: 1, count: d }));
     axes.forEach((ax, i) => {
@@ -466,12 +513,15 @@ class Importer {
     const x = this.dynIn(0);
     if (rank !== 4) this.fail("slicing a feature map that is not [N,C,H,W] is not supported");
     per.slice(0, 2).forEach((s, i) => {
-      if (s.start !== 0 || s.step !== 1 || s.count !== full[i]) this.fail("slicing the batch or channel axis of a feature map is not supported");
+      if (s.start !== 0 || s.step !== 1 || s.count !== full[i])
+        this.fail("slicing the batch or channel axis of a feature map is not supported");
     });
     for (const axis of [2, 3]) {
       const s = per[axis]!;
       if (s.start !== 0 || s.step < 1 || s.count !== Math.ceil(full[axis]! / s.step))
-        this.fail("only Slice with start 0, step ≥ 1 and the full extent on H/W (x[:, :, ::s, ::s]) is supported on a feature map");
+        this.fail(
+          "only Slice with start 0, step ≥ 1 and the full extent on H/W (x[:, :, ::s, ::s]) is supported on a feature map",
+        );
     }
     const [, , hs, ws] = per as [SliceAxis, SliceAxis, SliceAxis, SliceAxis];
     const prev = x.stride ?? [1, 1];
@@ -483,10 +533,13 @@ class Importer {
     const mode = a.string("mode", "constant");
     if (mode !== "constant") this.fail(`Pad mode '${mode}' is not supported (only constant zeros)`);
     const value = this.optConst(2, "constant value");
-    if (value && (scalarOf(value) ?? 0) !== 0) this.fail(`padding with ${scalarOf(value)} is not supported (only zeros)`);
+    if (value && (scalarOf(value) ?? 0) !== 0)
+      this.fail(`padding with ${scalarOf(value)} is not supported (only zeros)`);
     const x = this.dynIn(0);
     const rank = x.shape.length + 1;
-    let pads = this.optConst(1, "pads") ? this.ints(this.constIn(1, "pads"), "pads") : a.ints("pads") ?? this.fail("has no pads");
+    let pads = this.optConst(1, "pads")
+      ? this.ints(this.constIn(1, "pads"), "pads")
+      : (a.ints("pads") ?? this.fail("has no pads"));
     const axes = this.optConst(3, "axes");
     if (axes) {
       const full = new Array<number>(2 * rank).fill(0);
@@ -497,7 +550,8 @@ class Importer {
       });
       pads = full;
     }
-    if (pads.length !== 2 * rank || rank !== 4) this.fail(`pads [${pads.join(",")}] do not fit a [N,C,H,W] feature map`);
+    if (pads.length !== 2 * rank || rank !== 4)
+      this.fail(`pads [${pads.join(",")}] do not fit a [N,C,H,W] feature map`);
     if (pads.some((p) => p < 0)) this.fail("negative pads (cropping) are not supported");
     const [nb, cb, hb, wb, ne, ce, he, we] = pads as [number, number, number, number, number, number, number, number];
     if (nb || ne) this.fail("padding the batch axis is not supported");
@@ -526,7 +580,15 @@ class Importer {
     return v[0]!;
   }
 
-  private pads4(a: Attrs, inH: number, inW: number, kh: number, kw: number, stride: number, dilation: number): [number, number, number, number] {
+  private pads4(
+    a: Attrs,
+    inH: number,
+    inW: number,
+    kh: number,
+    kw: number,
+    stride: number,
+    dilation: number,
+  ): [number, number, number, number] {
     const auto = a.string("auto_pad", "NOTSET");
     if (auto === "VALID") return [0, 0, 0, 0];
     if (auto === "SAME_UPPER" || auto === "SAME_LOWER") {
@@ -546,14 +608,16 @@ class Importer {
 
   opConv(a: Attrs): Value {
     const x = this.map(0);
-    if (x.shape.length !== 3) this.fail(`input [${x.shape.join(",")}] is not a [C,H,W] feature map (only 2D convolution is supported)`);
+    if (x.shape.length !== 3)
+      this.fail(`input [${x.shape.join(",")}] is not a [C,H,W] feature map (only 2D convolution is supported)`);
     const w = this.constIn(1, "weight");
     const b = this.optConst(2, "bias");
     if (w.dims.length !== 4) this.fail(`weight dims [${w.dims.join(",")}] are not [Cout, Cin/groups, kh, kw]`);
     const [cout, cpg, kh, kw] = w.dims as [number, number, number, number];
     const groups = a.int("group", 1);
     const cin = x.shape[0]!;
-    if (cpg * groups !== cin) this.fail(`weight expects ${cpg * groups} input channels (group ${groups}), the input has ${cin}`);
+    if (cpg * groups !== cin)
+      this.fail(`weight expects ${cpg * groups} input channels (group ${groups}), the input has ${cin}`);
     const stride = this.window2(a, "strides", 1);
     const dilation = this.window2(a, "dilations", 1);
     const ks = a.ints("kernel_shape");
@@ -586,12 +650,24 @@ class Importer {
     );
   }
 
-  private fc(x: DynValue, weightPQ: Float32Array | null, P: number, Q: number, bias: Float32Array | null, weightName: string): DynValue {
+  private fc(
+    x: DynValue,
+    weightPQ: Float32Array | null,
+    P: number,
+    Q: number,
+    bias: Float32Array | null,
+    weightName: string,
+  ): DynValue {
     const v = x.shape.length === 1 ? x : this.view(x, [elementCount(x.shape)]);
     if (v.shape[0] !== Q) this.fail(`weight expects ${Q} input features, the input has ${v.shape[0]}`);
-    if (weightPQ && Math.abs(v.scale - 1) > EPS_SCALE) for (let i = 0; i < weightPQ.length; i++) weightPQ[i] = weightPQ[i]! * v.scale;
+    if (weightPQ && Math.abs(v.scale - 1) > EPS_SCALE)
+      for (let i = 0; i < weightPQ.length; i++) weightPQ[i] = weightPQ[i]! * v.scale;
     const name = layerName(this.node.name ?? "", weightName, `fc${this.nodes.length}`);
-    return this.emit({ op: "fc", name, inputs: [v.ir], output: this.outName(), P, Q, weight: weightPQ, bias }, [P], false);
+    return this.emit(
+      { op: "fc", name, inputs: [v.ir], output: this.outName(), P, Q, weight: weightPQ, bias },
+      [P],
+      false,
+    );
   }
 
   opGemm(a: Attrs): Value {
@@ -628,7 +704,11 @@ class Importer {
   opRelu(): Value {
     const x = this.map(0);
     if (x.scale <= 0) this.requireUnitScale(x, `ReLU '${this.nodeName()}'`);
-    const out = this.emit({ op: "relu", name: this.nodeName(), inputs: [x.ir], output: this.outName() }, [...x.shape], true);
+    const out = this.emit(
+      { op: "relu", name: this.nodeName(), inputs: [x.ir], output: this.outName() },
+      [...x.shape],
+      true,
+    );
     return { ...out, scale: x.scale, scaleFrom: x.scaleFrom };
   }
 
@@ -641,7 +721,11 @@ class Importer {
     if (x.scale <= 0) this.requireUnitScale(x, `Clip '${this.nodeName()}'`);
     min /= x.scale;
     max /= x.scale;
-    const out = this.emit({ op: "clip", name: this.nodeName(), inputs: [x.ir], output: this.outName(), lo: min, hi: max }, [...x.shape], min >= 0 || x.nonNeg);
+    const out = this.emit(
+      { op: "clip", name: this.nodeName(), inputs: [x.ir], output: this.outName(), lo: min, hi: max },
+      [...x.shape],
+      min >= 0 || x.nonNeg,
+    );
     return { ...out, scale: x.scale, scaleFrom: x.scaleFrom };
   }
 
@@ -661,7 +745,11 @@ class Importer {
         shift[c] = b!.data[c]! - m!.data[c]! * s;
       }
     }
-    return this.emit({ op: "bn", name: this.nodeName(), inputs: [x.ir], output: this.outName(), channels: C, scale, shift }, [...x.shape], false);
+    return this.emit(
+      { op: "bn", name: this.nodeName(), inputs: [x.ir], output: this.outName(), channels: C, scale, shift },
+      [...x.shape],
+      false,
+    );
   }
 
   private pool2(a: Attrs, x: DynValue): { k: number; stride: number; pad: number; H: number; W: number } {
@@ -675,7 +763,8 @@ class Importer {
     const ceil = a.int("ceil_mode", 0) === 1;
     const H = out(x.shape[1]!, false);
     const W = out(x.shape[2]!, false);
-    if (ceil && (out(x.shape[1]!, true) !== H || out(x.shape[2]!, true) !== W)) this.fail("ceil_mode = 1 changes the output size, which is not supported");
+    if (ceil && (out(x.shape[1]!, true) !== H || out(x.shape[2]!, true) !== W))
+      this.fail("ceil_mode = 1 changes the output size, which is not supported");
     return { k, stride, pad, H, W };
   }
 
@@ -686,7 +775,15 @@ class Importer {
     if (x.scale <= 0) this.requireUnitScale(x, `MaxPool '${this.nodeName()}'`);
     const p = this.pool2(a, x);
     const out = this.emit(
-      { op: "maxpool", name: this.nodeName(), inputs: [x.ir], output: this.outName(), k: p.k, stride: p.stride, pad: p.pad },
+      {
+        op: "maxpool",
+        name: this.nodeName(),
+        inputs: [x.ir],
+        output: this.outName(),
+        k: p.k,
+        stride: p.stride,
+        pad: p.pad,
+      },
       [x.shape[0]!, p.H, p.W],
       x.nonNeg,
     );
@@ -718,7 +815,8 @@ class Importer {
   /** AveragePool over (kc, kh, kw) with stride 1 and no padding on an unsqueezed map = sum-pool ÷ window volume. */
   private sumPool3d(a: Attrs, x: DynValue): DynValue {
     const [one, C, H, W] = x.shape as [number, number, number, number];
-    if (one !== 1) this.fail(`a 3D AveragePool is supported only over an unsqueezed [1,C,H,W] map (got [${x.shape.join(",")}])`);
+    if (one !== 1)
+      this.fail(`a 3D AveragePool is supported only over an unsqueezed [1,C,H,W] map (got [${x.shape.join(",")}])`);
     const k = a.ints("kernel_shape") ?? this.fail("has no kernel_shape");
     if (k.length !== 3) this.fail("a 3D AveragePool needs a 3D kernel_shape");
     const strides = a.ints("strides") ?? [1, 1, 1];
@@ -726,7 +824,8 @@ class Importer {
     if ((a.ints("pads") ?? []).some((p) => p !== 0) || !["NOTSET", "VALID"].includes(a.string("auto_pad", "NOTSET")))
       this.fail("a 3D AveragePool is supported only without padding (pad with a Pad node before it)");
     const dil = a.ints("dilations") ?? [1, 1, 1];
-    if (dil[0] !== 1 || dil[1] !== dil[2]) this.fail(`3D pool dilations [${dil.join(",")}] are not supported (channel 1, equal on H/W)`);
+    if (dil[0] !== 1 || dil[1] !== dil[2])
+      this.fail(`3D pool dilations [${dil.join(",")}] are not supported (channel 1, equal on H/W)`);
     const [kc, kh, kw] = k as [number, number, number];
     const d = dil[1] ?? 1;
     const shape = [C - kc + 1, H - d * (kh - 1), W - d * (kw - 1)];
@@ -742,7 +841,11 @@ class Importer {
   opGlobalAveragePool(): Value {
     const x = this.map(0);
     if (x.shape.length !== 3) this.fail(`input [${x.shape.join(",")}] is not a [C,H,W] feature map`);
-    const out = this.emit({ op: "gap", name: this.nodeName(), inputs: [x.ir], output: this.outName() }, [x.shape[0]!, 1, 1], x.nonNeg);
+    const out = this.emit(
+      { op: "gap", name: this.nodeName(), inputs: [x.ir], output: this.outName() },
+      [x.shape[0]!, 1, 1],
+      x.nonNeg,
+    );
     return { ...out, scale: x.scale, scaleFrom: x.scaleFrom };
   }
 
@@ -751,7 +854,8 @@ class Importer {
     if (!t.data) return null;
     if (t.data.length === 1) return new Float64Array(C).fill(t.data[0]!);
     const dims = [...new Array<number>(Math.max(0, rank + 1 - t.dims.length)).fill(1), ...t.dims];
-    const ok = t.data.length === C && dims.length === rank + 1 && dims[1] === C && dims.every((d, i) => i === 1 || d === 1);
+    const ok =
+      t.data.length === C && dims.length === rank + 1 && dims[1] === C && dims.every((d, i) => i === 1 || d === 1);
     return ok ? Float64Array.from(t.data) : null;
   }
 
@@ -763,11 +867,16 @@ class Importer {
     if (a.kind !== "const" && b.kind !== "const") {
       const x = this.map(0);
       const y = this.map(1);
-      if (!sameDims(x.shape, y.shape)) this.fail(`adds maps of different shapes [${x.shape.join(",")}] and [${y.shape.join(",")}]`);
+      if (!sameDims(x.shape, y.shape))
+        this.fail(`adds maps of different shapes [${x.shape.join(",")}] and [${y.shape.join(",")}]`);
       if (Math.abs(x.scale - y.scale) > EPS_SCALE * Math.abs(x.scale)) {
         this.requireUnitScale(x.scale !== 1 ? x : y, `Add '${this.nodeName()}'`);
       }
-      const out = this.emit({ op: "add", name: this.nodeName(), inputs: [x.ir, y.ir], output: this.outName() }, [...x.shape], x.nonNeg && y.nonNeg);
+      const out = this.emit(
+        { op: "add", name: this.nodeName(), inputs: [x.ir, y.ir], output: this.outName() },
+        [...x.shape],
+        x.nonNeg && y.nonNeg,
+      );
       return { ...out, scale: x.scale, scaleFrom: x.scaleFrom };
     }
     // A constant bias after a conv/fc (e.g. MatMul + Add): fold into its bias.
@@ -800,7 +909,10 @@ class Importer {
     if (s !== undefined) return { ...x, scale: x.scale * s, scaleFrom: this.nodeName(), nonNeg: x.nonNeg && s > 0 };
     const p = this.foldable(x);
     const vals = this.perChannel(c, x.shape[0]!, x.shape.length);
-    if (!p || !vals) this.fail("multiplying a feature map by a non-scalar constant is supported only per channel right after a conv or fc");
+    if (!p || !vals)
+      this.fail(
+        "multiplying a feature map by a non-scalar constant is supported only per channel right after a conv or fc",
+      );
     const per = p.op === "conv" ? (p.cin / p.groups) * p.kh * p.kw : p.Q;
     if (p.weight) p.weight = Float32Array.from(p.weight, (w, i) => w * vals[Math.floor(i / per)]!);
     if (p.bias) p.bias = Float32Array.from(p.bias, (w, i) => w * vals[i]!);
@@ -835,7 +947,8 @@ class Importer {
     if (v.kind !== "quant") this.fail("dequantises a tensor that is not the output of a QuantizeLinear");
     const s = scalarOf(scale);
     const z = zp ? scalarOf(zp) : 0;
-    if (s !== v.scale || z !== v.zeroPoint) this.fail(`scale/zero point differ from those of QuantizeLinear '${v.node}'`);
+    if (s !== v.scale || z !== v.zeroPoint)
+      this.fail(`scale/zero point differ from those of QuantizeLinear '${v.node}'`);
     if (v.resolved) return v.resolved;
     let x = v.of;
     // The quantiser folded a ReLU into this Q (its range starts at 0): put it back.
@@ -854,7 +967,8 @@ class Importer {
     const v = this.values.get(outputName);
     if (!v) throw new InputError(`${this.path}: graph output '${outputName}' is never produced`);
     if (v.kind === "const") throw new InputError(`${this.path}: graph output '${outputName}' is a constant`);
-    if (v.kind === "quant") throw new InputError(`${this.path}: graph output '${outputName}' is quantised (no DequantizeLinear)`);
+    if (v.kind === "quant")
+      throw new InputError(`${this.path}: graph output '${outputName}' is quantised (no DequantizeLinear)`);
     this.where = `${this.path}: graph output '${outputName}'`;
     const m = this.materialise(v);
     this.requireUnitScale(m, "the graph output");
@@ -878,11 +992,15 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions): ImportResult
   const { graph: g, opset } = decodeModel(bytes, opts.path);
   const imp = new Importer(opts.path, opts.readFile, opts.skipExternal ?? false, opset);
   const outputs = (g.output ?? []).map((o) => o.name ?? "");
-  if (outputs.length !== 1) throw new InputError(`${opts.path}: the graph has ${outputs.length} outputs; sumac reads single-output models`);
+  if (outputs.length !== 1)
+    throw new InputError(`${opts.path}: the graph has ${outputs.length} outputs; sumac reads single-output models`);
   imp.countUses(g.node ?? [], outputs);
   for (const t of g.initializer ?? []) imp.addInitializer(t);
   const inputs = (g.input ?? []).filter((i) => !imp.values.has(i.name ?? ""));
-  if (inputs.length !== 1) throw new InputError(`${opts.path}: the graph has ${inputs.length} non-constant inputs; sumac reads single-input models`);
+  if (inputs.length !== 1)
+    throw new InputError(
+      `${opts.path}: the graph has ${inputs.length} non-constant inputs; sumac reads single-input models`,
+    );
   const input = imp.addInput(inputs[0]!);
   (g.node ?? []).forEach((n, i) => imp.run(n, i));
   const { output } = imp.finish(outputs[0]!);

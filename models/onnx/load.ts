@@ -22,7 +22,11 @@ export interface LoadOnnxOptions {
 
 export function loadOnnx(bytes: Uint8Array, opts: LoadOnnxOptions): Graph {
   const mode = opts.weights ?? "file";
-  const { graph, missingData } = importOnnx(bytes, { path: opts.path, readFile: opts.readFile, skipExternal: mode === "none" });
+  const { graph, missingData } = importOnnx(bytes, {
+    path: opts.path,
+    readFile: opts.readFile,
+    skipExternal: mode === "none",
+  });
   if (missingData.length === 0) return graph;
   const missingWeights = { model: opts.path, dataFile: missingData.join("', '") };
   if (mode === "random") {
@@ -40,7 +44,12 @@ export function requireWeights(graph: Graph): void {
       `${m.model}: weights are in '${m.dataFile}', which is missing; use --weights random to run with seeded random weights`,
     );
   const empty = graph.nodes.find(
-    (n) => ((n.op === "conv" || n.op === "fc") && n.weight === null) || (n.op === "bn" && (n.scale === null || n.shift === null)),
+    (n) =>
+      ((n.op === "conv" || n.op === "fc") && n.weight === null) ||
+      (n.op === "bn" && (n.scale === null || n.shift === null)),
   );
-  if (empty) throw new InputError(`${graph.name}: layer '${empty.name}' has no weights; use --weights random to run with seeded random weights`);
+  if (empty)
+    throw new InputError(
+      `${graph.name}: layer '${empty.name}' has no weights; use --weights random to run with seeded random weights`,
+    );
 }

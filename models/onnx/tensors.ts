@@ -130,7 +130,13 @@ function readExternal(t: TensorProtoObj, where: string, ctx: ExternalDataContext
   }
   const offset = Number(entries.get("offset") ?? "0");
   const length = entries.has("length") ? Number(entries.get("length")) : file.length - offset;
-  if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > file.length) {
+  if (
+    !Number.isInteger(offset) ||
+    !Number.isInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > file.length
+  ) {
     throw new InputError(
       `${where}: external data range offset=${offset} length=${length} is outside '${location}' (${file.length} bytes)`,
     );
@@ -161,10 +167,13 @@ export function readTensor(t: TensorProtoObj, where: string, ctx: ExternalDataCo
             : t.int32Data;
   const values = typed ?? [];
   if (values.length !== count && !(count === 0 && values.length === 0)) {
-    throw new InputError(`${where}: tensor has ${values.length} values, ${count} expected for dims [${dims.join(",")}]`);
+    throw new InputError(
+      `${where}: tensor has ${values.length} values, ${count} expected for dims [${dims.join(",")}]`,
+    );
   }
   if (dtype === DataType.FLOAT) return { dims, dtype, data: Float32Array.from(values) };
   if (dtype === DataType.FLOAT16) return { dims, dtype, data: Float64Array.from(values, (h) => halfToFloat(h)) };
-  if (BYTES_PER_ELEMENT[dtype] === undefined) throw new InputError(`${where}: tensor data type ${dtype} is not supported`);
+  if (BYTES_PER_ELEMENT[dtype] === undefined)
+    throw new InputError(`${where}: tensor data type ${dtype} is not supported`);
   return { dims, dtype, data: Float64Array.from(values, Number) };
 }

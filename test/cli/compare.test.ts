@@ -16,7 +16,11 @@ describe("sumac compare", function () {
     const io = memoryIo();
     const code = await main(["compare", "resnet56:struct-a", "--hw", "edge", "--timing-only", "--json", "-"], io);
     expect(code, io.err).to.equal(0);
-    const j = JSON.parse(io.out) as { dense: { totals: Totals; mode: string }; structured: { totals: Totals; mode: string }; ratios: Record<string, number> };
+    const j = JSON.parse(io.out) as {
+      dense: { totals: Totals; mode: string };
+      structured: { totals: Totals; mode: string };
+      ratios: Record<string, number>;
+    };
     expect(j.dense.mode).to.equal("dense");
     expect(j.structured.mode).to.equal("structured");
     // Dense MACs of ResNet-56 on CIFAR-10 (paper-counts.md §2, conv + FC): 125,485,696.
@@ -29,7 +33,10 @@ describe("sumac compare", function () {
 
   it("prints the side-by-side table on a terminal-less stdout and writes an HTML file", async () => {
     const io = memoryIo();
-    const code = await main(["compare", "resnet20:struct-a", "--hw", "tiny", "--timing-only", "--html", "out/test-compare.html"], io);
+    const code = await main(
+      ["compare", "resnet20:struct-a", "--hw", "tiny", "--timing-only", "--html", "out/test-compare.html"],
+      io,
+    );
     expect(code, io.err).to.equal(0);
     expect(io.out).to.match(/multiplications\s+40,905,418/);
     expect(io.out).not.to.contain("\u001b["); // no colour codes when not a terminal

@@ -8,7 +8,15 @@ import { main } from "../../cli/main.js";
 import { nodeIo } from "../../cli/io.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 describe("HTML report in headless Chromium", function () {
   this.timeout(180_000);
@@ -17,7 +25,9 @@ describe("HTML report in headless Chromium", function () {
     expect(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-browser.sh`).to.equal(true);
     const file = path.resolve("out/browser-test/compare.html");
     const io = { ...nodeIo(), stdout: () => {} };
-    expect(await main(["compare", "resnet20:struct-a", "--hw", "tiny", "--timing-only", "--html", file], io)).to.equal(0);
+    expect(await main(["compare", "resnet20:struct-a", "--hw", "tiny", "--timing-only", "--html", file], io)).to.equal(
+      0,
+    );
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
     try {
@@ -32,7 +42,9 @@ describe("HTML report in headless Chromium", function () {
         const svg = charts.nth(i);
         expect(await svg.isVisible()).to.equal(true);
         const box = await svg.boundingBox();
-        expect(box && box.width > 200 && box.height > 100, `chart ${i} is too small: ${JSON.stringify(box)}`).to.equal(true);
+        expect(box && box.width > 200 && box.height > 100, `chart ${i} is too small: ${JSON.stringify(box)}`).to.equal(
+          true,
+        );
         // drawn marks: bars (paths) or points and text labels on the axes
         expect(await svg.locator("path").count()).to.be.greaterThan(3);
         expect(await svg.locator("text").count()).to.be.greaterThan(3);

@@ -17,7 +17,21 @@ describe("cli: sumac inspect", function () {
     const r = JSON.parse(io.out) as { model: string; layers: Record<string, unknown>[] };
     expect(r.model).to.equal("cifar_resnet20_struct_mixed");
     expect(r.layers.length).to.equal(20);
-    for (const key of ["name", "kind", "cin", "cout", "k", "stride", "groups", "c", "n", "R", "compression", "residual", "structured"])
+    for (const key of [
+      "name",
+      "kind",
+      "cin",
+      "cout",
+      "k",
+      "stride",
+      "groups",
+      "c",
+      "n",
+      "R",
+      "compression",
+      "residual",
+      "structured",
+    ])
       expect(r.layers[0]!, key).to.have.property(key);
     expect(r.layers.map((l) => l["structured"]).filter((s) => s === true).length).to.equal(19);
     expect(r.layers[19]).to.include({ name: "fc", kind: "fc", R: 32, cin: 64, cout: 10 });

@@ -6,7 +6,19 @@ describe("cli main", () => {
   it("--help lists every command and exits 0", async () => {
     const io = memoryIo();
     expect(await main(["--help"], io)).to.equal(0);
-    for (const c of ["models", "count", "inspect", "compile", "simulate", "run", "compare", "sweep", "asm", "disasm", "hw"])
+    for (const c of [
+      "models",
+      "count",
+      "inspect",
+      "compile",
+      "simulate",
+      "run",
+      "compare",
+      "sweep",
+      "asm",
+      "disasm",
+      "hw",
+    ])
       expect(io.out).to.contain(`sumac ${c}`);
   });
 

@@ -10,20 +10,26 @@ const f32 = (path: string) => new Float32Array(new Uint8Array(fs.readFileSync(pa
 const outOf = (io: ReturnType<typeof memoryIo>, path: string) => new Float32Array(io.files.get(path)!.slice().buffer);
 
 function cosine(a: Float32Array, b: Float32Array): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) [ab, aa, bb] = [ab + a[i]! * b[i]!, aa + a[i]! * a[i]!, bb + b[i]! * b[i]!];
   return ab / Math.sqrt(aa * bb);
 }
 /** max |a − b| over max |b|: relative to the logits' scale. */
 function relErr(a: Float32Array, b: Float32Array): number {
-  let d = 0, m = 0;
+  let d = 0,
+    m = 0;
   for (let i = 0; i < b.length; i++) [d, m] = [Math.max(d, Math.abs(a[i]! - b[i]!)), Math.max(m, Math.abs(b[i]!))];
   return d / m;
 }
 
 async function run(model: string, extra: string[]): Promise<Float32Array> {
   const io = memoryIo();
-  const code = await main(["run", model, "--batch", "2", "--input", `${F}.input.f32`, "--output", "out/y.f32", ...extra], io);
+  const code = await main(
+    ["run", model, "--batch", "2", "--input", `${F}.input.f32`, "--output", "out/y.f32", ...extra],
+    io,
+  );
   expect(code, io.err).to.equal(0);
   return outOf(io, "out/y.f32");
 }
@@ -56,9 +62,14 @@ describe("ONNX end to end: compiled and simulated vs ONNX Runtime", function () 
   for (const net of ["resnet18", "resnet34", "resnet50", "mobilenet_v2"]) {
     it(`torchvision ${net} without its weight file compiles for edge and runs --timing-only; a functional run asks for --weights random`, async () => {
       const io = memoryIo();
-      const code = await main(["run", `test/fixtures/onnx/${net}.onnx`, "--hw", "edge", "--timing-only", "--json", "out/r.json"], io);
+      const code = await main(
+        ["run", `test/fixtures/onnx/${net}.onnx`, "--hw", "edge", "--timing-only", "--json", "out/r.json"],
+        io,
+      );
       expect(code, io.err).to.equal(0);
-      const r = JSON.parse(new TextDecoder().decode(io.files.get("out/r.json"))) as { totals: { cycles: number; bound_cycles: number } };
+      const r = JSON.parse(new TextDecoder().decode(io.files.get("out/r.json"))) as {
+        totals: { cycles: number; bound_cycles: number };
+      };
       expect(r.totals.cycles).to.be.at.least(r.totals.bound_cycles);
       expect(r.totals.bound_cycles).to.be.greaterThan(0);
       if (net === "resnet18") {

@@ -8,7 +8,20 @@ describe("sumac sweep", function () {
 
   it("two parameters × three values: one CSV row per point and mode, evaluated on every core", async () => {
     const io = memoryIo();
-    const args = ["sweep", "resnet20:struct-a", "--hw", "tiny", "--dtype", "fp32", "--set", "mac.rows=4,8,16", "--set", "pool.lanes=16,32,64", "--csv", "out/sweep-test.csv"];
+    const args = [
+      "sweep",
+      "resnet20:struct-a",
+      "--hw",
+      "tiny",
+      "--dtype",
+      "fp32",
+      "--set",
+      "mac.rows=4,8,16",
+      "--set",
+      "pool.lanes=16,32,64",
+      "--csv",
+      "out/sweep-test.csv",
+    ];
     const code = await main(args, io);
     expect(code, io.err).to.equal(0);
     const lines = new TextDecoder().decode(io.files.get("out/sweep-test.csv")).trim().split("\n");

@@ -58,7 +58,8 @@ describe("compile: the zoo on both presets", function () {
           // It runs on the simulator (timing only), never faster than its lower bound.
           const rep = buildReport(r.program, simulate(r.program, hw, { timingOnly: true }), hw);
           expect(rep.totals.cycles, `${spec} ${name} cycles`).to.be.at.least(rep.totals.bound_cycles);
-          for (const l of rep.layers) expect(l.cycles, `${spec} ${name} ${l.name}`).to.be.at.least(Math.floor(l.bound_cycles));
+          for (const l of rep.layers)
+            expect(l.cycles, `${spec} ${name} ${l.name}`).to.be.at.least(Math.floor(l.bound_cycles));
           // The dense lowering's MAC instructions do exactly the layers' multiply-accumulates.
           if (mode === "dense") {
             const want = m.layers.reduce((s, l) => s + l.paper.macs, 0);

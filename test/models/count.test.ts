@@ -14,7 +14,9 @@ interface PaperRow {
   mults: string;
   params: string;
 }
-const paper = JSON.parse(readFileSync(new URL("../fixtures/net/paper-counts.json", import.meta.url), "utf8")) as { rows: Record<string, PaperRow> };
+const paper = JSON.parse(readFileSync(new URL("../fixtures/net/paper-counts.json", import.meta.url), "utf8")) as {
+  rows: Record<string, PaperRow>;
+};
 const readFile = (p: string): Uint8Array => readFileSync(p);
 const shapesOnly = (spec: string): Graph => loadModel(spec, { readFile, weights: "none" });
 
@@ -39,7 +41,11 @@ describe("count: the paper's dense rows (Tables 1–3) through `sumac count --js
     it(`${spec} prints ${row}'s adds / mults / params`, async () => {
       const io = memoryIo();
       expect(await main(["count", spec, "--json", "-"], io)).to.equal(0);
-      const report = JSON.parse(io.out) as { model: string; totals: { adds: number; mults: number; params: number; macs: number }; layers: unknown[] };
+      const report = JSON.parse(io.out) as {
+        model: string;
+        totals: { adds: number; mults: number; params: number; macs: number };
+        layers: unknown[];
+      };
       const p = paper.rows[row]!;
       const ops = p.table === "table1" ? 1e6 : 1e9;
       expect(report.model).to.equal(spec);
@@ -63,7 +69,9 @@ describe("count: dense MACs (conv + FC), paper-counts.md §2", () => {
     ["resnet50", 4_089_184_256],
     ["mobilenetv2", 300_774_272],
   ];
-  for (const [spec, macs] of MACS) it(`${spec}: ${macs.toLocaleString("en-US")}`, () => expect(countGraph(shapesOnly(spec)).totals.macs).to.equal(macs));
+  for (const [spec, macs] of MACS)
+    it(`${spec}: ${macs.toLocaleString("en-US")}`, () =>
+      expect(countGraph(shapesOnly(spec)).totals.macs).to.equal(macs));
 });
 
 describe("count: structured rows reproduced by the fitted rules", () => {
@@ -115,8 +123,17 @@ describe("count: closed forms on hand-built layers", () => {
     bias: null,
     ...over,
   });
-  const graphOf = (nodes: Node[], shape: number[]): Graph => inferShapes({ name: "t", input: { name: "x", shape }, output: nodes.at(-1)!.output, nodes, shapes: new Map() });
-  const bn = (ch: number): Node => ({ op: "bn", name: "b", inputs: ["c"], output: "b", channels: ch, scale: null, shift: null });
+  const graphOf = (nodes: Node[], shape: number[]): Graph =>
+    inferShapes({ name: "t", input: { name: "x", shape }, output: nodes.at(-1)!.output, nodes, shapes: new Map() });
+  const bn = (ch: number): Node => ({
+    op: "bn",
+    name: "b",
+    inputs: ["c"],
+    output: "b",
+    channels: ch,
+    scale: null,
+    shift: null,
+  });
 
   it("structured conv (C=4,N=3 → c=2,n=2) + BN on 5×5, pad 1: Sec. 4.2 by hand", () => {
     const g = graphOf([conv({ structure: { c: 2, n: 2, residual: 0, source: "model" } }), bn(3)], [4, 5, 5]);
@@ -141,13 +158,26 @@ describe("count: closed forms on hand-built layers", () => {
 
   it("depthwise structured conv counts per group × groups", () => {
     // 6 channels, 3×3 depthwise → (1, 2): per group window (1)(2)² = 4 → 3 adds per sum; H1 = 4 + 2 − 1 = 5.
-    const g = graphOf([conv({ cin: 6, cout: 6, groups: 6, structure: { c: 1, n: 2, residual: 0, source: "model" } }), bn(6)], [6, 4, 4]);
+    const g = graphOf(
+      [conv({ cin: 6, cout: 6, groups: 6, structure: { c: 1, n: 2, residual: 0, source: "model" } }), bn(6)],
+      [6, 4, 4],
+    );
     const [l] = countGraph(g).layers;
     expect(l).to.include({ params: 6 * 4 + 12, mults: 5 * 6 * 16, adds: 4 * 6 * 16 + 6 * 3 * 25, macs: 4 * 96 });
   });
 
   it("structured FC (P=10, Q=64, R=16): params PR+P, mults PR, adds PR + R(Q−R)", () => {
-    const fc: Node = { op: "fc", name: "f", inputs: ["x"], output: "f", P: 10, Q: 64, weight: null, bias: new Float32Array(10), structure: { R: 16, residual: 0, source: "model" } };
+    const fc: Node = {
+      op: "fc",
+      name: "f",
+      inputs: ["x"],
+      output: "f",
+      P: 10,
+      Q: 64,
+      weight: null,
+      bias: new Float32Array(10),
+      structure: { R: 16, residual: 0, source: "model" },
+    };
     const [l] = countGraph(graphOf([fc], [64])).layers;
     expect(l).to.include({ params: 170, mults: 160, adds: 160 + 16 * 48, macs: 160, R: 16 });
   });

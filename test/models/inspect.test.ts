@@ -68,13 +68,22 @@ describe("inspect: structure per layer", function () {
 
   it("a structure file is projected: the true structure gives ≈0, a wrong one a large residual, a looser one 0", () => {
     const r = inspectGraph(g, {
-      structFile: { "layers.0.conv1": { c: 8, n: 3 }, "layers.0.conv2": { c: 4, n: 2 }, "layers.3.conv2": { c: 32, n: 3 }, fc: { R: 16 } },
+      structFile: {
+        "layers.0.conv1": { c: 8, n: 3 },
+        "layers.0.conv2": { c: 4, n: 2 },
+        "layers.3.conv2": { c: 32, n: 3 },
+        fc: { R: 16 },
+      },
     });
     const by = (name: string) => r.layers.find((l) => l.name === name)!;
     expect(by("layers.0.conv1").residual).to.be.below(1e-6);
     expect(by("layers.0.conv1").source).to.equal("file");
     expect(by("layers.0.conv2").residual).to.be.above(0.1);
-    expect([by("layers.0.conv2").c, by("layers.0.conv2").n, by("layers.0.conv2").compression]).to.deep.equal([4, 2, (16 * 9) / (4 * 4)]);
+    expect([by("layers.0.conv2").c, by("layers.0.conv2").n, by("layers.0.conv2").compression]).to.deep.equal([
+      4,
+      2,
+      (16 * 9) / (4 * 4),
+    ]);
     // (c = C, n = N) contains every kernel: projection is exact.
     expect(by("layers.3.conv2").residual).to.be.below(1e-9);
     expect(by("fc").residual).to.be.above(0.1);
@@ -88,8 +97,16 @@ describe("inspect: structure per layer", function () {
     const r = inspectGraph(r18);
     expect(r.layers.length).to.equal(21);
     const first = r.layers[0]!;
-    expect([first.name, first.cin, first.cout, first.k, first.stride, first.groups]).to.deep.equal(["conv1", 3, 64, 7, 2, 1]);
-    for (const l of r.layers) expect([l.c, l.n, l.R, l.residual, l.structured]).to.deep.equal([null, null, null, null, "unknown"]);
+    expect([first.name, first.cin, first.cout, first.k, first.stride, first.groups]).to.deep.equal([
+      "conv1",
+      3,
+      64,
+      7,
+      2,
+      1,
+    ]);
+    for (const l of r.layers)
+      expect([l.c, l.n, l.R, l.residual, l.structured]).to.deep.equal([null, null, null, null, "unknown"]);
     const given = inspectGraph(r18, { structFile: { "layer1.0.conv1": { c: 32, n: 2 } } });
     const l = given.layers.find((x) => x.name === "layer1.0.conv1")!;
     expect([l.c, l.n, l.compression, l.residual, l.structured]).to.deep.equal([32, 2, (64 * 9) / (32 * 4), null, true]);
@@ -115,6 +132,9 @@ describe("inspect: structure per layer", function () {
     bad(() => inspectGraph(g, { tol: 0 }), /tolerance/);
     bad(() => parseStructFile("{", "s.json"), /^s\.json: not valid JSON/);
     bad(() => parseStructFile('{"conv1": {"c": 2}}', "s.json"), /^s\.json: layer 'conv1': expected/);
-    expect(parseStructFile('{"a": {"c": 2, "n": 1}, "fc": {"R": 3}}', "s.json")).to.deep.equal({ a: { c: 2, n: 1 }, fc: { R: 3 } });
+    expect(parseStructFile('{"a": {"c": 2, "n": 1}, "fc": {"R": 3}}', "s.json")).to.deep.equal({
+      a: { c: 2, n: 1 },
+      fc: { R: 3 },
+    });
   });
 });

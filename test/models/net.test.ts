@@ -62,17 +62,25 @@ describe(".net semantic errors", () => {
       "s.net:10:10: @a on fc needs R=…",
       "s.net:11:34: unknown name 'M'",
     ];
-    for (const x of expected) expect(located.some((l) => l.startsWith(x)), x).to.equal(true);
+    for (const x of expected)
+      expect(
+        located.some((l) => l.startsWith(x)),
+        x,
+      ).to.equal(true);
   });
 
   it("a shape error names the position and the block it happened in", () => {
     const text = "block b(w) {\n  residual { conv(w, 3x3, pad=1); bn }\n}\nnetwork t input [4, 8, 8] {\n  b(8)\n}\n";
     const e = errorOf(() => loadNet(text, "r.net"));
-    expect(e.message).to.equal("r.net:2:3: residual: the main branch gives [8,8,8] but the shortcut gives [4,8,8] (in block 'b' called at line 5)");
+    expect(e.message).to.equal(
+      "r.net:2:3: residual: the main branch gives [8,8,8] but the shortcut gives [4,8,8] (in block 'b' called at line 5)",
+    );
   });
 
   it("`/` must divide exactly; `//` floors", () => {
-    expect(errorOf(() => net("let x = 7 / 2\nconv(x, 1x1)")).message).to.equal("t.net:2:11: 7/2 is not a whole number (use // to round down)");
+    expect(errorOf(() => net("let x = 7 / 2\nconv(x, 1x1)")).message).to.equal(
+      "t.net:2:11: 7/2 is not a whole number (use // to round down)",
+    );
     expect(net("let x = 7 // 2\nconv(x, 1x1)").shapes.get("conv1")).to.deep.equal([3, 8, 8]);
   });
 
@@ -81,23 +89,31 @@ describe(".net semantic errors", () => {
     expect(errorOf(() => loadNet(text, "tiny.net", { variant: "struct-z" })).message).to.equal(
       "model 'tiny' has no variant 'struct-z' (variants: dense, struct-lite)",
     );
-    expect(errorOf(() => loadNet(text, "tiny.net", { model: "big" })).message).to.equal("tiny.net: no model 'big' (models: tiny)");
+    expect(errorOf(() => loadNet(text, "tiny.net", { model: "big" })).message).to.equal(
+      "tiny.net: no model 'big' (models: tiny)",
+    );
   });
 
   it("a structure annotation must fit the layer (c ≤ C, n ≤ N)", () => {
-    const e = errorOf(() => loadNet("network t input [4, 8, 8] {\n  conv(8, 3x3) @a(c = C + 1)\n}\n", "t.net", { variant: "struct-a" }));
+    const e = errorOf(() =>
+      loadNet("network t input [4, 8, 8] {\n  conv(8, 3x3) @a(c = C + 1)\n}\n", "t.net", { variant: "struct-a" }),
+    );
     expect(e.message).to.equal("t.net:2:16: @a: c = 5 exceeds the 4 input channels per group");
   });
 });
 
 describe(".net expressions and control flow", () => {
   it("precedence: * before +, comparisons, && and ||, ternary; unary minus", () => {
-    const g = net("let a = 2 + 3 * 4\nlet b = (2 + 3) * 4 - -1\nlet c = a > 10 && b == 21 ? 5 : 7\nconv(a, 1x1)\nconv(b, 1x1)\nconv(c, 1x1)\nconv(a % 5 + (1 || 0), 1x1)");
+    const g = net(
+      "let a = 2 + 3 * 4\nlet b = (2 + 3) * 4 - -1\nlet c = a > 10 && b == 21 ? 5 : 7\nconv(a, 1x1)\nconv(b, 1x1)\nconv(c, 1x1)\nconv(a % 5 + (1 || 0), 1x1)",
+    );
     expect(g.nodes.map((n) => g.shapes.get(n.output)![0])).to.deep.equal([14, 21, 5, 5]);
   });
 
   it("for (half-open range), repeat, if/else if/else and `channels`", () => {
-    const g = net("for i in 1..4 { conv(channels + i, 1x1) }\nrepeat 2 { relu }\nif channels == 10 { conv(1, 1x1) } else if channels == 11 { conv(2, 1x1) } else { conv(3, 1x1) }");
+    const g = net(
+      "for i in 1..4 { conv(channels + i, 1x1) }\nrepeat 2 { relu }\nif channels == 10 { conv(1, 1x1) } else if channels == 11 { conv(2, 1x1) } else { conv(3, 1x1) }",
+    );
     expect(g.nodes.map((n) => g.shapes.get(n.output)![0])).to.deep.equal([5, 7, 10, 10, 10, 1]);
   });
 
@@ -110,7 +126,8 @@ describe(".net expressions and control flow", () => {
   });
 
   it("network parameters come from a model declaration", () => {
-    const text = "network t(w = 3) input [4, 8, 8] { conv(w, 1x1) }\nmodel small = t(w = 2)\nmodel big = t(16) \"a big one\"\n";
+    const text =
+      'network t(w = 3) input [4, 8, 8] { conv(w, 1x1) }\nmodel small = t(w = 2)\nmodel big = t(16) "a big one"\n';
     const doc = parseNet(text, "t.net");
     expect(doc.models.map((m) => [m.name, m.description])).to.deep.equal([
       ["small", ""],
@@ -126,11 +143,28 @@ describe(".net layers, names and structure", () => {
   it("names: labels, torchvision-style auto names, seq indices, dotted scopes", () => {
     const g = loadNet(fixture("tiny.net"), "tiny.net");
     expect(g.nodes.map((n) => n.name)).to.deep.equal([
-      "stem", "bn1", "relu",
-      "blocks.0.conv1", "blocks.0.bn1", "blocks.0.relu", "blocks.0.conv2", "blocks.0.bn2", "blocks.0.add", "blocks.0.relu_1",
-      "blocks.1.conv1", "blocks.1.bn1", "blocks.1.relu", "blocks.1.conv2", "blocks.1.bn2",
-      "blocks.1.downsample.0", "blocks.1.downsample.1", "blocks.1.add", "blocks.1.relu_1",
-      "avgpool", "flatten", "head",
+      "stem",
+      "bn1",
+      "relu",
+      "blocks.0.conv1",
+      "blocks.0.bn1",
+      "blocks.0.relu",
+      "blocks.0.conv2",
+      "blocks.0.bn2",
+      "blocks.0.add",
+      "blocks.0.relu_1",
+      "blocks.1.conv1",
+      "blocks.1.bn1",
+      "blocks.1.relu",
+      "blocks.1.conv2",
+      "blocks.1.bn2",
+      "blocks.1.downsample.0",
+      "blocks.1.downsample.1",
+      "blocks.1.add",
+      "blocks.1.relu_1",
+      "avgpool",
+      "flatten",
+      "head",
     ]);
     const add = g.nodes.find((n) => n.name === "blocks.1.add")!;
     expect(add.inputs).to.deep.equal(["blocks.1.bn2", "blocks.1.downsample.1"]);
@@ -141,7 +175,13 @@ describe(".net layers, names and structure", () => {
     const dense = loadNet(fixture("tiny.net"), "tiny.net");
     expect(dense.nodes.some((n) => "structure" in n && n.structure)).to.equal(false);
     const lite = loadNet(fixture("tiny.net"), "tiny.net", { variant: "struct-lite" });
-    const s = lite.nodes.flatMap((n) => (n.op === "conv" && n.structure ? [[n.name, n.structure.c, n.structure.n]] : n.op === "fc" && n.structure ? [[n.name, n.structure.R]] : []));
+    const s = lite.nodes.flatMap((n) =>
+      n.op === "conv" && n.structure
+        ? [[n.name, n.structure.c, n.structure.n]]
+        : n.op === "fc" && n.structure
+          ? [[n.name, n.structure.R]]
+          : [],
+    );
     expect(s).to.deep.equal([
       ["blocks.0.conv1", 4, 2],
       ["blocks.0.conv2", 4, 2],
@@ -156,10 +196,26 @@ describe(".net layers, names and structure", () => {
     const g = net(
       "conv(8, 3x5, stride=2, pad=1, dilation=1, groups=2, bias=1)\nrelu6\nclip(0, 0.5)\nmaxpool(3x3, stride=2, pad=1)\navgpool(2x2)\ngap\nflatten\nfc(10, bias=0)",
     );
-    expect(g.nodes.map((n) => n.op)).to.deep.equal(["conv", "clip", "clip", "maxpool", "avgpool", "gap", "flatten", "fc"]);
+    expect(g.nodes.map((n) => n.op)).to.deep.equal([
+      "conv",
+      "clip",
+      "clip",
+      "maxpool",
+      "avgpool",
+      "gap",
+      "flatten",
+      "fc",
+    ]);
     const conv = g.nodes[0]!;
     if (conv.op !== "conv") throw new Error("conv");
-    expect([conv.kh, conv.kw, conv.stride, conv.groups, conv.pads, conv.bias?.length]).to.deep.equal([3, 5, 2, 2, [1, 1, 1, 1], 8]);
+    expect([conv.kh, conv.kw, conv.stride, conv.groups, conv.pads, conv.bias?.length]).to.deep.equal([
+      3,
+      5,
+      2,
+      2,
+      [1, 1, 1, 1],
+      8,
+    ]);
     // floor((8 + 2 − 3)/2) + 1 = 4 rows; floor((8 + 2 − 5)/2) + 1 = 3 columns
     expect(g.shapes.get("conv1")).to.deep.equal([8, 4, 3]);
     expect(g.nodes[2]).to.include({ lo: 0, hi: 0.5 });

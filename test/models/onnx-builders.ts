@@ -25,7 +25,16 @@ export function int64Tensor(name: string, values: number[]): TensorSpec {
   return { name, dims: [values.length], dataType: INT64, int64Data: values };
 }
 
-type Attr = { name: string; type: number; i?: number; f?: number; ints?: number[]; floats?: number[]; s?: Uint8Array; t?: TensorSpec };
+type Attr = {
+  name: string;
+  type: number;
+  i?: number;
+  f?: number;
+  ints?: number[];
+  floats?: number[];
+  s?: Uint8Array;
+  t?: TensorSpec;
+};
 
 export const attr = {
   int: (name: string, i: number): Attr => ({ name, type: 2, i }),
@@ -60,7 +69,13 @@ export function buildModel(spec: {
     opsetImport: [{ domain: "", version: spec.opset ?? 17 }],
     graph: {
       name: "test",
-      node: spec.nodes.map((n) => ({ opType: n.op, name: n.name, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [] })),
+      node: spec.nodes.map((n) => ({
+        opType: n.op,
+        name: n.name,
+        input: n.inputs,
+        output: n.outputs,
+        attribute: n.attrs ?? [],
+      })),
       initializer: spec.initializers,
       input: [valueInfo(spec.input.name, spec.input.dims)],
       output: [valueInfo(spec.output.name, spec.output.dims)],

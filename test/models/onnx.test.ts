@@ -52,7 +52,9 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Runs the IR on each image of a batch and concatenates the outputs. */
 function runBatch(g: Graph, x: Float32Array, batch: number): Float32Array {
   const per = x.length / batch;
-  const outs = Array.from({ length: batch }, (_, b) => executeGraph(g, x.subarray(b * per, (b + 1) * per)).get(g.output)!);
+  const outs = Array.from({ length: batch }, (_, b) =>
+    executeGraph(g, x.subarray(b * per, (b + 1) * per)).get(g.output)!,
+  );
   const y = new Float32Array(outs.reduce((s, o) => s + o.length, 0));
   outs.forEach((o, b) => y.set(o, b * o.length));
   return y;
@@ -107,7 +109,9 @@ describe("ONNX frontend: real PyTorch exports", function () {
     });
 
     it("names layers by the PyTorch module path", () => {
-      const meta = JSON.parse(fs.readFileSync(fixture("cifar_resnet20_struct_mixed.meta.json"), "utf8")) as { layers: { layer: string }[] };
+      const meta = JSON.parse(fs.readFileSync(fixture("cifar_resnet20_struct_mixed.meta.json"), "utf8")) as {
+        layers: { layer: string }[];
+      };
       const names = g.nodes.filter((n) => n.op === "conv" || n.op === "fc").map((n) => n.name);
       expect(names).to.deep.equal(meta.layers.map((l) => l.layer));
     });
@@ -138,12 +142,17 @@ describe("ONNX frontend: real PyTorch exports", function () {
       expect(count(g, "fc")).to.equal(1);
       expect(g.quant).to.not.equal(undefined);
       // The input is quantised; its recorded parameters are those of the file's input_scale initializer.
-      const file = ModelProto.toObject(ModelProto.decode(fs.readFileSync(fixture("cifar_resnet20_struct_mixed.qdq.onnx"))), {
-        longs: Number,
-      }) as ModelProtoObj;
+      const file = ModelProto.toObject(
+        ModelProto.decode(fs.readFileSync(fixture("cifar_resnet20_struct_mixed.qdq.onnx"))),
+        {
+          longs: Number,
+        },
+      ) as ModelProtoObj;
       const init = (name: string) => file.graph!.initializer!.find((t) => t.name === name)!;
       const inputScale = init("input_scale");
-      const scale = inputScale.floatData?.[0] ?? new DataView(inputScale.rawData!.buffer, inputScale.rawData!.byteOffset).getFloat32(0, true);
+      const scale =
+        inputScale.floatData?.[0] ??
+        new DataView(inputScale.rawData!.buffer, inputScale.rawData!.byteOffset).getFloat32(0, true);
       expect(g.quant!.get("input")!.scale).to.equal(Math.fround(scale));
       for (const q of g.quant!.values()) {
         expect(q.scale).to.be.greaterThan(0);
@@ -156,7 +165,8 @@ describe("ONNX frontend: real PyTorch exports", function () {
       expect(conv1.op).to.equal("conv");
       const w = conv1.op === "conv" ? conv1.weight! : new Float32Array();
       const raw = Int8Array.from(qw.rawData!);
-      for (const i of [0, 26, 27, 431]) expect(w[i]).to.equal(Math.fround(raw[i]! * ws.floatData![Math.floor(i / 27)]!));
+      for (const i of [0, 26, 27, 431])
+        expect(w[i]).to.equal(Math.fround(raw[i]! * ws.floatData![Math.floor(i / 27)]!));
       const fp = load("cifar_resnet20_struct_mixed.onnx").nodes.find((n) => n.name === "conv1");
       const wf = fp?.op === "conv" ? fp.weight! : new Float32Array();
       expect(cosine(w, wf)).to.be.greaterThan(0.999);
@@ -172,7 +182,8 @@ describe("ONNX frontend: real PyTorch exports", function () {
       const y = runBatch(g, x, 2);
       const ref = f32("cifar_resnet20_struct_mixed.qdq.ort_out.f32");
       expect(cosine(y, ref)).to.be.at.least(0.99);
-      for (let b = 0; b < 2; b++) expect(cosine(y.subarray(b * 10, b * 10 + 10), ref.subarray(b * 10, b * 10 + 10))).to.be.at.least(0.99);
+      for (let b = 0; b < 2; b++)
+        expect(cosine(y.subarray(b * 10, b * 10 + 10), ref.subarray(b * 10, b * 10 + 10))).to.be.at.least(0.99);
     });
   });
 
@@ -197,7 +208,9 @@ describe("ONNX frontend: real PyTorch exports", function () {
         expect(denseMacs(g)).to.equal(macs);
 
         const m = meta[key]!;
-        const decoded = ModelProto.toObject(ModelProto.decode(fs.readFileSync(fixture(file))), { longs: Number }) as ModelProtoObj;
+        const decoded = ModelProto.toObject(ModelProto.decode(fs.readFileSync(fixture(file))), {
+          longs: Number,
+        }) as ModelProtoObj;
         const nodes = decoded.graph!.node!;
         expect(nodes.length).to.equal(m.nodes);
         expect([...new Set(nodes.map((n) => n.opType))].sort()).to.deep.equal(m.onnx_ops);
@@ -282,7 +295,9 @@ describe("ONNX frontend: reader and errors", () => {
       output: { name: "y", dims: [1, 4] },
       opset: 9,
     });
-    expect(tryLoad(model, "old.onnx").message).to.equal("old.onnx: opset 9 is not supported (sumac reads opsets 11–21)");
+    expect(tryLoad(model, "old.onnx").message).to.equal(
+      "old.onnx: opset 9 is not supported (sumac reads opsets 11–21)",
+    );
   });
 
   it("dequantises int8 initializers given as int32_data with a raw_data zero point", () => {
@@ -320,7 +335,13 @@ describe("ONNX frontend: reader and errors", () => {
     ];
     const model = buildModel({
       nodes: [
-        { op: "Conv", name: "/block/conv/Conv", inputs: ["x", "W", "B"], outputs: ["c"], attrs: [attr.ints("pads", [1, 1, 1, 1])] },
+        {
+          op: "Conv",
+          name: "/block/conv/Conv",
+          inputs: ["x", "W", "B"],
+          outputs: ["c"],
+          attrs: [attr.ints("pads", [1, 1, 1, 1])],
+        },
         { op: "Flatten", name: "flat", inputs: ["c"], outputs: ["f"] },
         { op: "MatMul", name: "head.mm", inputs: ["f", "Wt"], outputs: ["m"] },
         { op: "Add", name: "head.add", inputs: ["m", "bias"], outputs: ["y"] },
@@ -328,7 +349,12 @@ describe("ONNX frontend: reader and errors", () => {
       initializers: [
         { name: "W", dims: [2, 3, 3, 3], dataType: FLOAT, externalData: ext(16, W.length * 4), dataLocation: 1 },
         { name: "B", dims: [2], dataType: FLOAT, externalData: ext(16 + W.length * 4, 8), dataLocation: 1 },
-        { name: "Wt", dims: [32, 3], dataType: FLOAT, rawData: new Uint8Array(Float32Array.from(values(96, 8)).buffer) },
+        {
+          name: "Wt",
+          dims: [32, 3],
+          dataType: FLOAT,
+          rawData: new Uint8Array(Float32Array.from(values(96, 8)).buffer),
+        },
         floatTensor("bias", [3], [10, 20, 30]),
       ],
       input: { name: "x", dims: [1, 3, 4, 4] },
@@ -352,7 +378,9 @@ describe("ONNX frontend: reader and errors", () => {
     expect(gone.missingWeights).to.deep.equal({ model: "models/tiny.onnx", dataFile: "w.bin" });
     const short = new Map<string, Uint8Array>([["models/w.bin", data.subarray(0, 40)]]);
     const e = errorOf(() => loadOnnx(model, { path: "models/tiny.onnx", readFile: (p) => short.get(p) ?? null }));
-    expect(e.message).to.match(/^models\/tiny\.onnx: initializer 'W': external data range offset=16 length=216 is outside 'w\.bin' \(40 bytes\)$/);
+    expect(e.message).to.match(
+      /^models\/tiny\.onnx: initializer 'W': external data range offset=16 length=216 is outside 'w\.bin' \(40 bytes\)$/,
+    );
   });
 });
 
@@ -369,7 +397,13 @@ describe("ONNX frontend: an already-decomposed structured conv", function () {
   const bias = values(cout, 12);
   const model = buildModel({
     nodes: [
-      { op: "Pad", name: "/s/pad/Pad", inputs: ["x", "pads"], outputs: ["xp"], attrs: [attr.string("mode", "constant")] },
+      {
+        op: "Pad",
+        name: "/s/pad/Pad",
+        inputs: ["x", "pads"],
+        outputs: ["xp"],
+        attrs: [attr.string("mode", "constant")],
+      },
       { op: "Unsqueeze", name: "/s/Unsqueeze", inputs: ["xp", "ax1"], outputs: ["x5"] },
       {
         op: "AveragePool",
@@ -380,7 +414,13 @@ describe("ONNX frontend: an already-decomposed structured conv", function () {
       },
       { op: "Mul", name: "/s/Mul", inputs: ["avg", "vol"], outputs: ["sum5"] },
       { op: "Squeeze", name: "/s/Squeeze", inputs: ["sum5", "ax1"], outputs: ["E"] },
-      { op: "Conv", name: "/s/conv/Conv", inputs: ["E", "alpha", "b"], outputs: ["y"], attrs: [attr.ints("kernel_shape", [n, n])] },
+      {
+        op: "Conv",
+        name: "/s/conv/Conv",
+        inputs: ["E", "alpha", "b"],
+        outputs: ["y"],
+        attrs: [attr.ints("kernel_shape", [n, n])],
+      },
     ],
     initializers: [
       int64Tensor("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
@@ -426,7 +466,11 @@ describe("ONNX frontend: an already-decomposed structured conv", function () {
         { op: "Squeeze", name: "s", inputs: ["avg", "ax1"], outputs: ["E"] },
         { op: "Conv", name: "cv", inputs: ["E", "alpha"], outputs: ["y"] },
       ],
-      initializers: [int64Tensor("pads", [0, 0, 1, 1, 0, 0, 1, 1]), int64Tensor("ax1", [1]), floatTensor("alpha", [cout, c, n, n], alpha)],
+      initializers: [
+        int64Tensor("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
+        int64Tensor("ax1", [1]),
+        floatTensor("alpha", [cout, c, n, n], alpha),
+      ],
       input: { name: "x", dims: [1, C, 7, 7] },
       output: { name: "y", dims: [1, cout, 7, 7] },
     });
@@ -449,6 +493,8 @@ describe("ONNX frontend: an already-decomposed structured conv", function () {
       output: { name: "y", dims: [1, 2, 4, 4] },
     });
     const e = errorOf(() => loadOnnx(dangling, { path: "mul.onnx", readFile }));
-    expect(e.message).to.match(/^mul\.onnx: node 'scale_me' multiplies by a constant \(×3\) that no following conv\/fc can absorb/);
+    expect(e.message).to.match(
+      /^mul\.onnx: node 'scale_me' multiplies by a constant \(×3\) that no following conv\/fc can absorb/,
+    );
   });
 });

@@ -6,7 +6,13 @@ import type { ConvNode, Graph, Node } from "../../models/ir.js";
 import { inferShapes, printGraph, verifyGraph } from "../../models/shapes.js";
 import { loadModel } from "../../models/zoo.js";
 
-const graph = (nodes: Node[], shape: number[] = [4, 9, 9]): Graph => ({ name: "g", input: { name: "x", shape }, output: nodes.at(-1)?.output ?? "x", nodes, shapes: new Map() });
+const graph = (nodes: Node[], shape: number[] = [4, 9, 9]): Graph => ({
+  name: "g",
+  input: { name: "x", shape },
+  output: nodes.at(-1)?.output ?? "x",
+  nodes,
+  shapes: new Map(),
+});
 const conv = (over: Partial<ConvNode> = {}): ConvNode => ({
   op: "conv",
   name: "c",
@@ -68,17 +74,34 @@ describe("inferShapes", () => {
 
 describe("verifyGraph", () => {
   it("accepts every zoo graph", () => {
-    for (const m of ["resnet56:struct-b", "resnet50:struct-a", "mobilenetv2:struct-a"]) verifyGraph(loadModel(m, { readFile: (p) => readFileSync(p), weights: "none" }));
+    for (const m of ["resnet56:struct-b", "resnet50:struct-a", "mobilenetv2:struct-a"])
+      verifyGraph(loadModel(m, { readFile: (p) => readFileSync(p), weights: "none" }));
   });
   it("names the node: duplicate names, undefined inputs, channel mismatches, weight lengths, structure, arity", () => {
-    expect(errorOf(() => verifyGraph(graph([conv(), conv({ inputs: ["c"], output: "c2", cin: 6 })])))).to.equal("node 'c' (conv): node name is not unique");
-    expect(errorOf(() => verifyGraph(graph([conv({ inputs: ["y"] })])))).to.equal("node 'c' (conv): input tensor 'y' is not defined before this node");
-    expect(errorOf(() => verifyGraph(graph([conv({ cin: 3 })])))).to.equal("node 'c' (conv): expects 3 input channels, got 4 (input [4,9,9])");
-    expect(errorOf(() => verifyGraph(graph([conv({ weight: new Float32Array(10) })])))).to.equal("node 'c' (conv): weight has 10 values, expected 216");
-    expect(errorOf(() => verifyGraph(graph([conv({ groups: 3 })])))).to.equal("node 'c' (conv): groups = 3 must divide cin = 4 and cout = 6");
-    expect(errorOf(() => verifyGraph(graph([conv({ structure: { c: 5, n: 2, residual: 0, source: "model" } })])))).to.equal("node 'c' (conv): structure c = 5 must be in 1..4");
-    expect(errorOf(() => verifyGraph(graph([{ op: "add", name: "a", inputs: ["x"], output: "a" }])))).to.equal("node 'a' (add): has 1 inputs, expected 2");
-    expect(errorOf(() => verifyGraph(graph([conv({ kh: 11, kw: 11 })])))).to.match(/^node 'c' \(conv\): output shape \[6,-1,-1\] is empty/);
+    expect(errorOf(() => verifyGraph(graph([conv(), conv({ inputs: ["c"], output: "c2", cin: 6 })])))).to.equal(
+      "node 'c' (conv): node name is not unique",
+    );
+    expect(errorOf(() => verifyGraph(graph([conv({ inputs: ["y"] })])))).to.equal(
+      "node 'c' (conv): input tensor 'y' is not defined before this node",
+    );
+    expect(errorOf(() => verifyGraph(graph([conv({ cin: 3 })])))).to.equal(
+      "node 'c' (conv): expects 3 input channels, got 4 (input [4,9,9])",
+    );
+    expect(errorOf(() => verifyGraph(graph([conv({ weight: new Float32Array(10) })])))).to.equal(
+      "node 'c' (conv): weight has 10 values, expected 216",
+    );
+    expect(errorOf(() => verifyGraph(graph([conv({ groups: 3 })])))).to.equal(
+      "node 'c' (conv): groups = 3 must divide cin = 4 and cout = 6",
+    );
+    expect(
+      errorOf(() => verifyGraph(graph([conv({ structure: { c: 5, n: 2, residual: 0, source: "model" } })]))),
+    ).to.equal("node 'c' (conv): structure c = 5 must be in 1..4");
+    expect(errorOf(() => verifyGraph(graph([{ op: "add", name: "a", inputs: ["x"], output: "a" }])))).to.equal(
+      "node 'a' (add): has 1 inputs, expected 2",
+    );
+    expect(errorOf(() => verifyGraph(graph([conv({ kh: 11, kw: 11 })])))).to.match(
+      /^node 'c' \(conv\): output shape \[6,-1,-1\] is empty/,
+    );
   });
 });
 

@@ -12,7 +12,8 @@ describe("docs/zoo.md", () => {
     expect(start, "docs/zoo.md lacks the generated-table markers").to.be.at.least(0);
     const fresh = zooDocTable();
     const current = doc.slice(start, end + END.length);
-    if (process.env.SUMAC_UPDATE_DOCS === "1" && current !== fresh) writeFileSync(url, doc.slice(0, start) + fresh + doc.slice(end + END.length));
+    if (process.env.SUMAC_UPDATE_DOCS === "1" && current !== fresh)
+      writeFileSync(url, doc.slice(0, start) + fresh + doc.slice(end + END.length));
     else expect(current, "stale table: run SUMAC_UPDATE_DOCS=1 npx mocha test/models/zoo-doc.test.ts").to.equal(fresh);
   });
 });

@@ -46,7 +46,11 @@ function deviation(computed: number, printed: string): string {
 }
 
 export function zooDocTable(): string {
-  const paper = (JSON.parse(readFileSync(new URL("../fixtures/net/paper-counts.json", import.meta.url), "utf8")) as { rows: Record<string, PaperRow> }).rows;
+  const paper = (
+    JSON.parse(readFileSync(new URL("../fixtures/net/paper-counts.json", import.meta.url), "utf8")) as {
+      rows: Record<string, PaperRow>;
+    }
+  ).rows;
   const lines = [
     "| paper row | model | units (adds, mults / params) | paper adds / mults / params | computed, paper's precision | computed | deviation adds / mults / params |",
     "|---|---|---|---|---|---|---|",
@@ -58,10 +62,20 @@ export function zooDocTable(): string {
     const units = p.table === "table1" ? "1e6 / 1e6" : "1e9 / 1e6";
     const computed = [(t.adds / ops).toFixed(3), (t.mults / ops).toFixed(3), (t.params / 1e6).toFixed(3)];
     const decimals = (printed: string): number => printed.split(".")[1]?.length ?? 0;
-    const asPrinted = [(t.adds / ops).toFixed(decimals(p.adds)), (t.mults / ops).toFixed(decimals(p.mults)), (t.params / 1e6).toFixed(decimals(p.params))];
-    const dev = [deviation(t.adds / ops, p.adds), deviation(t.mults / ops, p.mults), deviation(t.params / 1e6, p.params)];
+    const asPrinted = [
+      (t.adds / ops).toFixed(decimals(p.adds)),
+      (t.mults / ops).toFixed(decimals(p.mults)),
+      (t.params / 1e6).toFixed(decimals(p.params)),
+    ];
+    const dev = [
+      deviation(t.adds / ops, p.adds),
+      deviation(t.mults / ops, p.mults),
+      deviation(t.params / 1e6, p.params),
+    ];
     const name = row.startsWith("Struct") ? row : `${row} (dense)`;
-    lines.push(`| ${name} | \`${spec}\` | ${units} | ${p.adds} / ${p.mults} / ${p.params} | ${asPrinted.join(" / ")} | ${computed.join(" / ")} | ${dev.join(" / ")} |`);
+    lines.push(
+      `| ${name} | \`${spec}\` | ${units} | ${p.adds} / ${p.mults} / ${p.params} | ${asPrinted.join(" / ")} | ${computed.join(" / ")} | ${dev.join(" / ")} |`,
+    );
   }
   return `${BEGIN}\n${lines.join("\n")}\n${END}`;
 }

@@ -26,7 +26,15 @@ describe("zoo listing", () => {
   it("lists the seven networks of DESIGN §6 with datasets and variants", () => {
     const list = listModels();
     expect(list.map((m) => m.name)).to.deep.equal(ALL);
-    expect(list.map((m) => m.dataset)).to.deep.equal(["cifar10", "cifar10", "cifar10", "imagenet", "imagenet", "imagenet", "imagenet"]);
+    expect(list.map((m) => m.dataset)).to.deep.equal([
+      "cifar10",
+      "cifar10",
+      "cifar10",
+      "imagenet",
+      "imagenet",
+      "imagenet",
+      "imagenet",
+    ]);
     for (const m of list) expect(m.variants).to.deep.equal(["dense", "struct-a", "struct-b"]);
   });
 
@@ -52,7 +60,12 @@ describe("zoo networks", () => {
       expect(g.shapes.get(g.output)).to.deep.equal(cifar ? [10] : [1000]);
       const consumers = new Map<string, Node[]>();
       for (const n of g.nodes) for (const t of n.inputs) consumers.set(t, [...(consumers.get(t) ?? []), n]);
-      for (const n of g.nodes) if (n.op === "conv") expect(consumers.get(n.output)?.map((c) => c.op), n.name).to.deep.equal(["bn"]);
+      for (const n of g.nodes)
+        if (n.op === "conv")
+          expect(
+            consumers.get(n.output)?.map((c) => c.op),
+            n.name,
+          ).to.deep.equal(["bn"]);
     });
   }
 
@@ -77,7 +90,19 @@ describe("zoo networks", () => {
   it("ResNet-18/34/50 carry torchvision's layer names and shapes", () => {
     const r18 = shapesOnly("resnet18");
     const names = new Set(r18.nodes.map((n) => n.name));
-    for (const n of ["conv1", "bn1", "relu", "maxpool", "layer1.0.conv1", "layer1.1.bn2", "layer2.0.downsample.0", "layer2.0.downsample.1", "layer4.1.conv2", "avgpool", "fc"])
+    for (const n of [
+      "conv1",
+      "bn1",
+      "relu",
+      "maxpool",
+      "layer1.0.conv1",
+      "layer1.1.bn2",
+      "layer2.0.downsample.0",
+      "layer2.0.downsample.1",
+      "layer4.1.conv2",
+      "avgpool",
+      "fc",
+    ])
       expect(names.has(n), n).to.equal(true);
     expect(r18.shapes.get("maxpool")).to.deep.equal([64, 56, 56]);
     expect(r18.shapes.get("layer4.1.bn2")).to.deep.equal([512, 7, 7]);
@@ -95,11 +120,25 @@ describe("zoo networks", () => {
   it("MobileNetV2 follows torchvision: names, 17 inverted residuals, 10 skip adds, ReLU6, 1280 → 1000", () => {
     const g = shapesOnly("mobilenetv2");
     const byName = new Map(g.nodes.map((n) => [n.name, n]));
-    for (const n of ["features.0.0", "features.0.1", "features.1.conv.0.0", "features.1.conv.1", "features.2.conv.0.0", "features.2.conv.1.0", "features.2.conv.2", "features.2.conv.3", "features.17.conv.2", "features.18.0", "classifier.1"])
+    for (const n of [
+      "features.0.0",
+      "features.0.1",
+      "features.1.conv.0.0",
+      "features.1.conv.1",
+      "features.2.conv.0.0",
+      "features.2.conv.1.0",
+      "features.2.conv.2",
+      "features.2.conv.3",
+      "features.17.conv.2",
+      "features.18.0",
+      "classifier.1",
+    ])
       expect(byName.has(n), n).to.equal(true);
     expect(byName.get("features.2.conv.1.0")).to.include({ groups: 96, cin: 96, cout: 96, stride: 2 });
     expect(g.nodes.filter((n) => n.op === "add")).to.have.length(10);
-    expect(g.nodes.filter((n) => n.op === "clip").every((n) => n.op === "clip" && n.lo === 0 && n.hi === 6)).to.equal(true);
+    expect(g.nodes.filter((n) => n.op === "clip").every((n) => n.op === "clip" && n.lo === 0 && n.hi === 6)).to.equal(
+      true,
+    );
     expect(g.shapes.get("features.18.2")).to.deep.equal([1280, 7, 7]);
     expect(byName.get("classifier.1")).to.include({ P: 1000, Q: 1280 });
   });
@@ -107,7 +146,7 @@ describe("zoo networks", () => {
   it("struct variants carry the fitted rules of paper-counts.md §4", () => {
     const s = (spec: string, name: string): unknown => {
       const n = shapesOnly(spec).nodes.find((x) => x.name === name)!;
-      return n.op === "conv" || n.op === "fc" ? n.structure ?? null : undefined;
+      return n.op === "conv" || n.op === "fc" ? (n.structure ?? null) : undefined;
     };
     expect(s("resnet56:struct-a", "layer1.0.conv1")).to.include({ c: 8, n: 3 });
     expect(s("resnet56:struct-a", "layer3.1.conv1")).to.include({ c: 64, n: 2 });
@@ -147,7 +186,9 @@ describe("loadModel", () => {
     expect(errorOf(() => shapesOnly("resnet99")).message).to.equal(
       "unknown model 'resnet99' (models: resnet20, resnet32, resnet56, resnet18, resnet34, resnet50, mobilenetv2; or a .net / .onnx file)",
     );
-    expect(errorOf(() => shapesOnly("resnet56:struct-c")).message).to.equal("model 'resnet56' has no variant 'struct-c' (variants: dense, struct-a, struct-b)");
+    expect(errorOf(() => shapesOnly("resnet56:struct-c")).message).to.equal(
+      "model 'resnet56' has no variant 'struct-c' (variants: dense, struct-a, struct-b)",
+    );
   });
 
   it("the CLI exits 2 and names what is available", async () => {
@@ -162,6 +203,8 @@ describe("loadModel", () => {
   it("a .net path, with :variant, and a missing file", () => {
     const g = loadModel("test/fixtures/net/tiny.net:struct-lite", { readFile, weights: "none" });
     expect(g.name).to.equal("tiny:struct-lite");
-    expect(errorOf(() => loadModel("nope/missing.net", { readFile })).message).to.equal("nope/missing.net: cannot read the model file (no such file)");
+    expect(errorOf(() => loadModel("nope/missing.net", { readFile })).message).to.equal(
+      "nope/missing.net: cannot read the model file (no such file)",
+    );
   });
 });
