@@ -1,6 +1,6 @@
 // The CLI: main(argv, io) → exit code, so tests run it in-process. Every subcommand lives in cli/commands/.
 import yargs from "yargs";
-import { isInputError } from "../isa/errors.js";
+import { InputError, isInputError } from "../isa/errors.js";
 import type { Context, SumacCommand } from "./command.js";
 import { nodeIo, type Io } from "./io.js";
 import { asmCommand } from "./commands/asm.js";
@@ -50,7 +50,6 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
   const debug = argv.includes("--debug");
   const ctx: Context = { io, debug };
   let code = 0;
-  const failure: { message: string | null } = { message: null };
   const report = (e: unknown): number => {
     if (isInputError(e)) {
       io.stderr(`sumac: error: ${e.message}\n`);
@@ -77,8 +76,11 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      failure.message = msg;
+      // Throwing here stops yargs before any handler runs; its own parse errors (YError) are bad input.
+      if (err && err.name !== "YError") throw err;
+      let text = msg || err?.message || "invalid command line";
+      if (/^Did you mean/.test(text)) text = `unknown command '${argv[0] ?? ""}'. ${text}`;
+      throw new InputError(text.replace(/\s*\n\s*/g, " ").trim()); // yargs spreads some messages over lines
     })
     .help()
     .version(false);
@@ -103,10 +105,6 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
     });
   } catch (e) {
     return report(e);
-  }
-  if (failure.message !== null) {
-    io.stderr(`sumac: error: ${failure.message}\n`);
-    return 2;
   }
   if (helpText) io.stdout(helpText.endsWith("\n") ? helpText : `${helpText}\n`);
   return code;

@@ -6,6 +6,13 @@ import { InputError } from "../isa/errors.js";
 import type { Instr } from "../isa/types.js";
 
 export class SimulationError extends InputError {
+  /** True when the run only hit the user's --max-cycles bound: the program itself may be fine. */
+  readonly cycleLimit: boolean;
+  constructor(message: string, details: readonly string[] = [], cycleLimit = false) {
+    super(message, details);
+    this.cycleLimit = cycleLimit;
+  }
+
   /** Wraps an error raised while handling instruction `i`, naming the instruction. */
   static at(i: number, ins: Instr, e: unknown): SimulationError {
     if (e instanceof SimulationError && e.message.startsWith("instruction #")) return e;

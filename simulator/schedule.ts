@@ -88,5 +88,5 @@ export function deadlock(
 }
 
 export function tooLong(maxCycles: number): SimulationError {
-  return new SimulationError(`the program did not finish within --max-cycles ${maxCycles}`);
+  return new SimulationError(`the program did not finish within --max-cycles ${maxCycles}`, [], true);
 }

@@ -44,7 +44,7 @@ export const runCommand: SumacCommand = {
     try {
       return simulateAndReport(program, hw, args, ctx, input);
     } catch (e) {
-      if (e instanceof SimulationError)
+      if (e instanceof SimulationError && !e.cycleLimit)
         throw new Error(`the compiled program failed in the simulator: ${e.message}\n${e.details.join("\n")}`, {
           cause: e,
         });
