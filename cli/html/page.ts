@@ -22,7 +22,7 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-to
 th { background: #f6f6f6; } td:first-child, th:first-child { text-align: left; }
 .better { color: #1b7f4b; font-weight: 600; } .worse { color: #b23a3a; font-weight: 600; }
 figure { margin: 1em 0; } figure.chart svg { max-width: 100%; height: auto; }
-.grid { display: flex; flex-wrap: wrap; gap: 1.5em; } .src { color: #666; font-size: 0.85em; text-align: left; }
+.grid { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; } table.layers td, table.layers th { font-size: 0.85em; padding: 2px 8px; } .src { color: #666; font-size: 0.85em; text-align: left; }
 `;
 
 function comparisonTable(rows: readonly ComparisonRow[]): string {
@@ -79,6 +79,21 @@ function hwTable(hw: HwConfig): string {
   return `<table><tbody>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td style="text-align:left">${esc(v)}</td></tr>`).join("")}</tbody></table>`;
 }
 
+/** Per-layer rows, dense beside structured, matched by layer name. */
+function layerTable(dense: ReportLike, structured: ReportLike): string {
+  const byName = new Map(structured.layers.map((l) => [l.name, l]));
+  const n = (x: number): string => Math.round(x).toLocaleString("en-US");
+  const rows = dense.layers
+    .map((d) => {
+      const s = byName.get(d.name);
+      const st = s && s.c !== null && s.c !== undefined ? `c=${s.c} n=${s.n}` : "dense";
+      const ratio = s && d.cycles > 0 ? (s.cycles / d.cycles).toFixed(2) + "×" : "–";
+      return `<tr><td>${esc(d.name)}</td><td>${esc(d.kind)}</td><td>${esc(st)}</td><td>${n(d.cycles)}</td><td>${s ? n(s.cycles) : "–"}</td><td>${ratio}</td><td>${n(d.macs)}</td><td>${s ? n(s.macs) : "–"}</td><td>${s ? n(s.adds) : "–"}</td><td>${(d.energy_pj / 1e6).toFixed(3)}</td><td>${s ? (s.energy_pj / 1e6).toFixed(3) : "–"}</td></tr>`;
+    })
+    .join("\n");
+  return `<table class="layers"><thead><tr><th>layer</th><th>kind</th><th>structure</th><th>cycles dense</th><th>cycles struct.</th><th>ratio</th><th>MACs dense</th><th>MACs struct.</th><th>adds struct.</th><th>µJ dense</th><th>µJ struct.</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 const figure = (svg: string, caption: string): string =>
   `<figure class="chart" data-chart="${esc(caption)}">${svg}<figcaption class="sub">${esc(caption)}</figcaption></figure>`;
 
@@ -116,6 +131,8 @@ Structured convolutions (Bhalgat et al., NeurIPS 2020) run as a sum-pool on the 
 ${comparisonTable(p.rows)}
 <h2>Charts</h2>
 <div class="grid">${charts.join("\n")}</div>
+<h2>Layers</h2>
+${layerTable(p.dense, p.structured)}
 <h2>Hardware configuration</h2>
 ${hwTable(p.hw)}
 ${sourcedTable("Energy per action (prices used for every number above)", p.hw.energy)}
