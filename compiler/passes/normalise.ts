@@ -9,6 +9,7 @@
 import { InputError } from "../../isa/errors.js";
 import type { Graph, Node, Shape } from "../../models/ir.js";
 import { inferShapes } from "../../models/shapes.js";
+import { composeConv } from "../../models/structure/compose.js";
 import type {
   AddLayer,
   Clamp,
@@ -29,6 +30,44 @@ const NO_CLAMP: Clamp = { lo: -Infinity, hi: Infinity };
 
 function fail(node: Node, what: string): never {
   throw new InputError(`node '${node.name}' (${node.op}): ${what}`);
+}
+
+/**
+ * An already-decomposed structured conv (the paper's Step 2 done in PyTorch: pad, sum-pool over
+ * (C−c+1, k, k), then a c-channel conv) is one structured conv layer: alpha is the small conv's weight and the
+ * dense kernel it stands for is 1 ⊛ alpha. Lowered like any structured layer (or dense with --mode dense).
+ * Returns null when the pair is not exactly that shape (then both stay separate layers).
+ */
+function mergeDecomposed(
+  sp: Mutable<SumPoolLayer>,
+  conv: Mutable<ConvLayer>,
+  mode: "dense" | "structured",
+): Mutable<ConvLayer> | null {
+  const C = sp.inShape[0] ?? 0;
+  const c = conv.cin;
+  const n = conv.kh;
+  const N = n + sp.kh - 1;
+  const fits =
+    conv.groups === 1 &&
+    conv.kh === conv.kw &&
+    sp.kh === sp.kw &&
+    sp.kc === C - c + 1 &&
+    conv.pads.every((p) => p === 0) &&
+    conv.dilation === sp.dilation;
+  if (!fits) return null;
+  const weight = Float32Array.from(composeConv(conv.weight, conv.cout, C, N, c, n));
+  const merged: Mutable<ConvLayer> = {
+    ...conv,
+    inputs: sp.inputs,
+    inShape: sp.inShape,
+    cin: C,
+    kh: N,
+    kw: N,
+    pads: sp.pads,
+    weight,
+  };
+  if (mode === "structured") merged.structured = { c, n, residual: 0, alpha: Float32Array.from(conv.weight) };
+  return merged;
 }
 
 export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"): LayerProgram {
@@ -101,6 +140,16 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
           weight: Float32Array.from(node.weight),
           bias: node.bias ? Float32Array.from(node.bias) : new Float32Array(node.cout),
         };
+        const pooled = producer.get(in0);
+        if (pooled?.kind === "sumpool" && readCount(in0) === 1) {
+          const merged = mergeDecomposed(pooled, l, mode);
+          if (merged) {
+            layers.splice(layers.indexOf(pooled), 1);
+            producer.delete(pooled.output);
+            add(merged);
+            break;
+          }
+        }
         add(l);
         break;
       }
