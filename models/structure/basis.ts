@@ -9,7 +9,11 @@ export function validAxis(K: number, k: number): boolean {
   return Number.isInteger(K) && Number.isInteger(k) && K >= 1 && k >= 1 && k <= K;
 }
 
-/** out[0..K) = A_{K,k} a: the full 1D convolution of a (length k) with a box of ones of length K−k+1. */
+/**
+ * out[0..K) = A_{K,k} a: the full 1D convolution of a (length k) with a box of ones of length K−k+1.
+ * Element i of a is a[aOff + i·aStride], of out out[outOff + i·outStride] (strides let a kernel's axes be
+ * processed in place, without gathering each line into a temporary).
+ */
 export function boxFull(
   a: ArrayLike<number>,
   aOff: number,
@@ -17,13 +21,15 @@ export function boxFull(
   K: number,
   out: Float64Array,
   outOff: number,
+  aStride = 1,
+  outStride = 1,
 ): void {
   const L = K - k + 1;
   let s = 0;
   for (let r = 0; r < K; r++) {
-    if (r < k) s += a[aOff + r]!;
-    if (r >= L) s -= a[aOff + r - L]!;
-    out[outOff + r] = s;
+    if (r < k) s += a[aOff + r * aStride]!;
+    if (r >= L) s -= a[aOff + (r - L) * aStride]!;
+    out[outOff + r * outStride] = s;
   }
 }
 
@@ -33,7 +39,7 @@ export function boxFull(
  * vectors whose period sums to 0 (dimension L−1 = K−k, as it must be). Projecting v onto it is a weighted
  * mean per residue class with one Lagrange correction; v minus that projection is A a, and a follows from
  * (A a)[i] − (A a)[i−1] = a[i] − a[i−L].
- * `scratch` needs K + 1 entries.
+ * `scratch` needs L entries. Element i of v is v[vOff + i·vStride], of a a[aOff + i·aStride].
  */
 export function boxPinv(
   v: ArrayLike<number>,
@@ -43,17 +49,21 @@ export function boxPinv(
   a: Float64Array,
   aOff: number,
   scratch: Float64Array,
+  vStride = 1,
+  aStride = 1,
 ): void {
   const L = K - k + 1;
   if (L === 1) {
-    for (let i = 0; i < K; i++) a[aOff + i] = v[vOff + i]!;
+    for (let i = 0; i < K; i++) a[aOff + i * aStride] = v[vOff + i * vStride]!;
     return;
   }
   // p[r]: the complement component on residue class r (first as class means m_r).
   const p = scratch; // [0, L)
-  const ws = scratch; // reused from offset L: the projection of v onto range(A)
   for (let r = 0; r < L; r++) p[r] = 0;
-  for (let i = 0; i < K; i++) p[i % L]! += v[vOff + i]!;
+  for (let i = 0, r = 0; i < K; i++) {
+    p[r]! += v[vOff + i * vStride]!;
+    if (++r === L) r = 0;
+  }
   let sumMean = 0;
   let sumInvCount = 0;
   for (let r = 0; r < L; r++) {
@@ -64,36 +74,166 @@ export function boxPinv(
   }
   const lambda = sumMean / sumInvCount;
   for (let r = 0; r < L; r++) p[r] = p[r]! - lambda / (Math.floor((K - 1 - r) / L) + 1);
-  for (let i = 0; i < k; i++) ws[L + i] = v[vOff + i]! - p[i % L]!;
+  // (A a)[i] = v[i] − p[i mod L]; only the first k rows are needed.
   let prev = 0;
-  for (let i = 0; i < k; i++) {
-    const cur = ws[L + i]!;
-    a[aOff + i] = cur - prev + (i >= L ? a[aOff + i - L]! : 0);
+  for (let i = 0, r = 0; i < k; i++) {
+    const cur = v[vOff + i * vStride]! - p[r]!;
+    if (++r === L) r = 0;
+    a[aOff + i * aStride] = cur - prev + (i >= L ? a[aOff + (i - L) * aStride]! : 0);
     prev = cur;
   }
 }
 
-/** Apply a 1D map along the middle axis of a tensor viewed as [outer][Kin][inner], writing [outer][Kout][inner]. */
-export function alongAxis(
+/**
+ * boxFull along the middle axis of src viewed as [outer][k][inner], writing dst as [outer][K][inner]: every
+ * line gets exactly boxFull's operations in boxFull's order (so results are bit-identical), but the line loop
+ * is innermost, which keeps short axes (K = 3) free of a call per line.
+ */
+export function boxFullAxis(
   src: ArrayLike<number>,
   srcOff: number,
   outer: number,
-  Kin: number,
+  k: number,
   inner: number,
-  Kout: number,
+  K: number,
   dst: Float64Array,
   dstOff: number,
-  map: (fin: Float64Array, fout: Float64Array) => void,
-  fin: Float64Array,
-  fout: Float64Array,
 ): void {
+  const L = K - k + 1;
   for (let o = 0; o < outer; o++) {
-    const sBase = srcOff + o * Kin * inner;
-    const dBase = dstOff + o * Kout * inner;
-    for (let j = 0; j < inner; j++) {
-      for (let r = 0; r < Kin; r++) fin[r] = src[sBase + r * inner + j]!;
-      map(fin, fout);
-      for (let r = 0; r < Kout; r++) dst[dBase + r * inner + j] = fout[r]!;
+    const s0 = srcOff + o * k * inner;
+    const d0 = dstOff + o * K * inner;
+    for (let r = 0; r < K; r++) {
+      const d = d0 + r * inner;
+      const prev = d - inner;
+      const add = s0 + r * inner;
+      const sub = s0 + (r - L) * inner;
+      if (r < k && r >= L)
+        for (let j = 0; j < inner; j++) dst[d + j] = (r === 0 ? 0 : dst[prev + j]!) + src[add + j]! - src[sub + j]!;
+      else if (r < k) for (let j = 0; j < inner; j++) dst[d + j] = (r === 0 ? 0 : dst[prev + j]!) + src[add + j]!;
+      else if (r >= L) for (let j = 0; j < inner; j++) dst[d + j] = dst[prev + j]! - src[sub + j]!;
+      else for (let j = 0; j < inner; j++) dst[d + j] = dst[prev + j]!;
+    }
+  }
+}
+
+/**
+ * boxPinv along the middle axis of src viewed as [outer][K][inner], writing dst as [outer][k][inner]; per line
+ * the same operations in the same order as boxPinv (bit-identical results), with the line loop innermost.
+ * `scratch` needs L + (L + 1)·inner entries, L = K − k + 1.
+ */
+export function boxPinvAxis(
+  src: ArrayLike<number>,
+  srcOff: number,
+  outer: number,
+  K: number,
+  inner: number,
+  k: number,
+  dst: Float64Array,
+  dstOff: number,
+  scratch: Float64Array,
+): void {
+  const L = K - k + 1;
+  if (L === 1) {
+    for (let o = 0; o < outer; o++) {
+      const s0 = srcOff + o * K * inner;
+      const d0 = dstOff + o * k * inner;
+      for (let i = 0; i < K * inner; i++) dst[d0 + i] = src[s0 + i]!;
+    }
+    return;
+  }
+  // Shared by every line: class sizes and Σ 1/count (same operations, same order as boxPinv).
+  const counts = scratch; // [0, L)
+  let sumInvCount = 0;
+  for (let r = 0; r < L; r++) {
+    counts[r] = Math.floor((K - 1 - r) / L) + 1;
+    sumInvCount += 1 / counts[r]!;
+  }
+  if (inner === 1) {
+    boxPinvLines(src, srcOff, outer, K, k, dst, dstOff, scratch, sumInvCount);
+    return;
+  }
+  const p0 = L; // scratch[p0 + r·inner + j]: class r of line j
+  const sumMean = p0 + L * inner; // scratch[sumMean + j]: per line Σ_r m_r
+  const end = sumMean + inner;
+  for (let o = 0; o < outer; o++) {
+    const s0 = srcOff + o * K * inner;
+    const d0 = dstOff + o * k * inner;
+    for (let i = p0; i < end; i++) scratch[i] = 0;
+    for (let i = 0, r = 0; i < K; i++) {
+      const s = s0 + i * inner;
+      const pr = p0 + r * inner;
+      for (let j = 0; j < inner; j++) scratch[pr + j]! += src[s + j]!;
+      if (++r === L) r = 0;
+    }
+    for (let r = 0; r < L; r++) {
+      const count = counts[r]!;
+      const pr = p0 + r * inner;
+      for (let j = 0; j < inner; j++) {
+        const m = scratch[pr + j]! / count;
+        scratch[pr + j] = m;
+        scratch[sumMean + j]! += m;
+      }
+    }
+    for (let j = 0; j < inner; j++) scratch[sumMean + j] = scratch[sumMean + j]! / sumInvCount; // lambda
+    for (let r = 0; r < L; r++) {
+      const count = counts[r]!;
+      const pr = p0 + r * inner;
+      for (let j = 0; j < inner; j++) scratch[pr + j] = scratch[pr + j]! - scratch[sumMean + j]! / count;
+    }
+    for (let i = 0, r = 0, rp = 0; i < k; i++) {
+      const s = s0 + i * inner;
+      const d = d0 + i * inner;
+      const pr = p0 + r * inner;
+      const pp = p0 + rp * inner;
+      for (let j = 0; j < inner; j++) {
+        const cur = src[s + j]! - scratch[pr + j]!;
+        const prev = i === 0 ? 0 : src[s - inner + j]! - scratch[pp + j]!;
+        dst[d + j] = cur - prev + (i >= L ? dst[d - L * inner + j]! : 0);
+      }
+      rp = r;
+      if (++r === L) r = 0;
+    }
+  }
+}
+
+/** boxPinvAxis for contiguous lines (inner = 1): `outer` lines of K values each. */
+function boxPinvLines(
+  src: ArrayLike<number>,
+  srcOff: number,
+  outer: number,
+  K: number,
+  k: number,
+  dst: Float64Array,
+  dstOff: number,
+  scratch: Float64Array,
+  sumInvCount: number,
+): void {
+  const L = K - k + 1;
+  const counts = scratch; // [0, L), filled by the caller
+  const p = L; // scratch[p + r]: class r
+  for (let o = 0; o < outer; o++) {
+    const s0 = srcOff + o * K;
+    const d0 = dstOff + o * k;
+    for (let r = 0; r < L; r++) scratch[p + r] = 0;
+    for (let i = 0, r = 0; i < K; i++) {
+      scratch[p + r]! += src[s0 + i]!;
+      if (++r === L) r = 0;
+    }
+    let sumMean = 0;
+    for (let r = 0; r < L; r++) {
+      const m = scratch[p + r]! / counts[r]!;
+      scratch[p + r] = m;
+      sumMean += m;
+    }
+    const lambda = sumMean / sumInvCount;
+    for (let r = 0; r < L; r++) scratch[p + r] = scratch[p + r]! - lambda / counts[r]!;
+    let prev = 0;
+    for (let i = 0, r = 0; i < k; i++) {
+      const cur = src[s0 + i]! - scratch[p + r]!;
+      if (++r === L) r = 0;
+      dst[d0 + i] = cur - prev + (i >= L ? dst[d0 + i - L]! : 0);
+      prev = cur;
     }
   }
 }

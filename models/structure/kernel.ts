@@ -2,7 +2,7 @@
 // or projecting a kernel costs O(C·N²) instead of the O(C·N²·c·n²) of the explicit matrix.
 // Kernels are row-major [C][N][N]; alphas [c][n][n].
 
-import { alongAxis, boxFull, boxPinv, checkStructure } from "./basis.js";
+import { boxFullAxis, boxPinvAxis, checkStructure } from "./basis.js";
 
 export class KernelStructure {
   readonly size: number;
@@ -10,8 +10,6 @@ export class KernelStructure {
   private readonly t1: Float64Array;
   private readonly t2: Float64Array;
   private readonly t3: Float64Array;
-  private readonly fin: Float64Array;
-  private readonly fout: Float64Array;
   private readonly scratch: Float64Array;
 
   constructor(
@@ -26,26 +24,23 @@ export class KernelStructure {
     this.t1 = new Float64Array(C * N * N);
     this.t2 = new Float64Array(C * N * N);
     this.t3 = new Float64Array(C * N * N);
-    const longest = Math.max(C, N) + 1;
-    this.fin = new Float64Array(longest);
-    this.fout = new Float64Array(longest);
-    this.scratch = new Float64Array(longest);
+    this.scratch = new Float64Array((Math.max(C, N) + 2) * (N * N + 1));
   }
 
-  /** out[outOff..+C·N²) = A alpha[aOff..+c·n²). */
+  /** out[outOff..+C·N²) = A alpha[aOff..+c·n²), one axis at a time (channels, rows, columns). */
   compose(alpha: ArrayLike<number>, aOff: number, out: Float64Array, outOff: number): void {
-    const { C, N, c, n, t1, t2, fin, fout } = this;
-    alongAxis(alpha, aOff, 1, c, n * n, C, t1, 0, (x, y) => boxFull(x, 0, c, C, y, 0), fin, fout);
-    alongAxis(t1, 0, C, n, n, N, t2, 0, (x, y) => boxFull(x, 0, n, N, y, 0), fin, fout);
-    alongAxis(t2, 0, C * N, n, 1, N, out, outOff, (x, y) => boxFull(x, 0, n, N, y, 0), fin, fout);
+    const { C, N, c, n, t1, t2 } = this;
+    boxFullAxis(alpha, aOff, 1, c, n * n, C, t1, 0); // [c][n·n] -> [C][n·n]
+    boxFullAxis(t1, 0, C, n, n, N, t2, 0); // [C][n][n] -> [C][N][n]
+    boxFullAxis(t2, 0, C * N, n, 1, N, out, outOff); // [C·N][n] -> [C·N][N]
   }
 
   /** alpha[aOff..+c·n²) = A⁺ w[wOff..+C·N²) (the least-squares structured fit; A⁺ = A_C⁺ ⊗ A_N⁺ ⊗ A_N⁺). */
   project(w: ArrayLike<number>, wOff: number, alpha: Float64Array, aOff: number): void {
-    const { C, N, c, n, t1, t2, fin, fout, scratch } = this;
-    alongAxis(w, wOff, 1, C, N * N, c, t1, 0, (x, y) => boxPinv(x, 0, C, c, y, 0, scratch), fin, fout);
-    alongAxis(t1, 0, c, N, N, n, t2, 0, (x, y) => boxPinv(x, 0, N, n, y, 0, scratch), fin, fout);
-    alongAxis(t2, 0, c * n, N, 1, n, alpha, aOff, (x, y) => boxPinv(x, 0, N, n, y, 0, scratch), fin, fout);
+    const { C, N, c, n, t1, t2, scratch } = this;
+    boxPinvAxis(w, wOff, 1, C, N * N, c, t1, 0, scratch); // [C][N·N] -> [c][N·N]
+    boxPinvAxis(t1, 0, c, N, N, n, t2, 0, scratch); // [c][N][N] -> [c][n][N]
+    boxPinvAxis(t2, 0, c * n, N, 1, n, alpha, aOff, scratch); // [c·n][N] -> [c·n][n]
   }
 
   /** ‖w − A alpha‖² for one kernel, and ‖w‖² (both squared, to be summed over a layer). */
