@@ -31,7 +31,12 @@ export function modelOptions(y: Argv): Argv {
       describe: "random: seeded random weights where the model has none (zoo models, ONNX without its data file)",
     })
     .option("batch", { type: "number", default: 1, describe: "images per run" })
-    .option("seed", { type: "string", default: "sumac", describe: "seed for random weights and synthetic inputs" });
+    .option("seed", { type: "string", default: "sumac", describe: "seed for random weights and synthetic inputs" })
+    .option("residency", {
+      type: "boolean",
+      default: true,
+      describe: "keep activations in the act SRAM between layers where they fit (--no-residency: every one via DRAM)",
+    });
 }
 
 /** A string flag's value, or the default when absent. */
@@ -91,6 +96,7 @@ export function compileOptionsFromArgs(
     tol,
     batch: Number(args["batch"] ?? 1),
     seed: strArg(args, "seed", "sumac"),
+    residency: args["residency"] !== false,
     ...(struct === "auto" ? { struct: "auto" } : { struct: readStructFile(struct, io), structSource: struct }),
   };
 }

@@ -12,6 +12,7 @@ import { FRONT_PASSES, needLayers, runPipeline, type Pass, type PipelineState } 
 import type { StructSpec } from "./passes/structure.js";
 import { tileProgram, type LayerPlan } from "./passes/tile.js";
 import { allocateProgram, peakUse, type Allocation } from "./passes/allocate.js";
+import { planResidency, printResidency, withResidents, type Residency } from "./passes/residency.js";
 import { scheduleOps, type Op } from "./passes/schedule.js";
 import { lowerProgram } from "./passes/lower.js";
 import { verifyProgram } from "./passes/verify-program.js";
@@ -29,6 +30,11 @@ export interface CompileOptions {
   readonly seed?: number | string;
   readonly dumpAfter?: string;
   readonly onDump?: (pass: string, text: string) => void;
+  /**
+   * Keep activations in the act SRAM between layers where the rule of compiler/passes/residency.ts allows
+   * (default true); false sends every layer output through DRAM, for comparison.
+   */
+  readonly residency?: boolean;
 }
 
 /** What the back half produced, besides the program: for reports and tests. */
@@ -37,6 +43,7 @@ export interface BackResult {
   readonly allocs: readonly Allocation[];
   readonly layout: DramLayout;
   readonly ops: readonly Op[];
+  readonly residency: Residency;
   readonly program: Program;
   readonly sramPeak: Readonly<Record<BufferName, number>>;
 }
@@ -45,6 +52,7 @@ interface BackStages {
   plans?: LayerPlan[];
   allocs?: Allocation[];
   layout?: DramLayout;
+  residency?: Residency;
   ops?: Op[];
 }
 
@@ -60,7 +68,7 @@ const withStage = (s: PipelineState, add: BackStages): PipelineState => ({
 });
 
 /** The back-half passes for a machine and batch size. */
-export function backPasses(hw: HwConfig, batch: number): Pass[] {
+export function backPasses(hw: HwConfig, batch: number, residency = true): Pass[] {
   return [
     {
       name: "tile",
@@ -74,26 +82,59 @@ export function backPasses(hw: HwConfig, batch: number): Pass[] {
     },
     {
       name: "allocate",
-      doc: "SRAM addresses of every slot, 16-byte aligned; DRAM layout of tensors, weights and tables",
+      doc: "tensors kept in the act SRAM between layers (residency); SRAM addresses of every slot, 16-byte aligned; DRAM layout of tensors, weights and tables",
       run: (s) => {
         const lp = needLayers(s, "allocate");
-        const plans = need(s, "plans", "allocate");
-        return withStage(s, { allocs: allocateProgram(plans, hw), layout: layoutDram(lp, plans, batch) });
+        const r = planResidency(lp, need(s, "plans", "allocate"), hw, batch, residency);
+        return withStage(s, {
+          plans: r.plans,
+          residency: r.residency,
+          allocs: withResidents(allocateProgram(r.plans, hw), r.residency),
+          layout: layoutDram(lp, r.plans, batch),
+        });
       },
       verify: (s) => {
         for (const a of need(s, "allocs", "allocate"))
           for (const b of Object.keys(a.used) as BufferName[])
             if (a.used[b] > hw.sram[b].bytes) throw new Error(`allocate: ${b} overflow`);
+        // A resident tensor lies above the working slots of every layer it lives through, and apart from the others.
+        const allocs = need(s, "allocs", "allocate");
+        const res = [...need(s, "residency", "allocate").tensors.values()];
+        for (const t of res) {
+          for (let i = t.producer; i <= t.lastUse; i++) {
+            const slots = [...allocs[i]!.slots.values()].flat();
+            const plan = need(s, "plans", "allocate")[i]!;
+            for (const sl of plan.slots)
+              if (sl.buf === "act" && slots.length > 0) {
+                const addrs = allocs[i]!.slots.get(sl.role) ?? [];
+                for (const a of addrs)
+                  if (a < t.addr + t.bytes && t.addr < a + sl.bytes)
+                    throw new Error(`allocate: resident ${t.name} overlaps a slot of layer ${plan.layer.name}`);
+              }
+          }
+          for (const u of res)
+            if (
+              u !== t &&
+              u.producer <= t.lastUse &&
+              t.producer <= u.lastUse &&
+              u.addr < t.addr + t.bytes &&
+              t.addr < u.addr + u.bytes
+            )
+              throw new Error(`allocate: resident ${t.name} and ${u.name} overlap while both alive`);
+        }
       },
       print: (s) => {
         const plans = need(s, "plans", "allocate");
-        return need(s, "allocs", "allocate")
-          .map(
-            (a, i) =>
-              `${plans[i]!.layer.name}: ${[...a.slots].map(([r, addrs]) => `${r}@${addrs.map((x) => `0x${x.toString(16)}`).join("/")}`).join(" ")}`,
-          )
-          .join("\n")
-          .concat("\n");
+        return (
+          printResidency(need(s, "residency", "allocate"), plans) +
+          need(s, "allocs", "allocate")
+            .map(
+              (a, i) =>
+                `${plans[i]!.layer.name}: ${[...a.slots].map(([r, addrs]) => `${r}@${addrs.map((x) => `0x${x.toString(16)}`).join("/")}`).join(" ")}`,
+            )
+            .join("\n")
+            .concat("\n")
+        );
       },
     },
     {
@@ -106,6 +147,7 @@ export function backPasses(hw: HwConfig, batch: number): Pass[] {
           layout: need(s, "layout", "schedule"),
           batch,
           dtype: lp.dtype,
+          residency: need(s, "residency", "schedule"),
         });
         return withStage(s, { ops });
       },
@@ -154,7 +196,7 @@ function checkBatch(batch: number): number {
 export function compileDetailed(graph: Graph, hw: HwConfig, opts: CompileOptions): Compiled {
   if (graph.missingWeights) return withPlaceholderWeights(graph, graph.missingWeights, hw, opts);
   const batch = checkBatch(opts.batch ?? 1);
-  const passes = [...FRONT_PASSES, ...backPasses(hw, batch)];
+  const passes = [...FRONT_PASSES, ...backPasses(hw, batch, opts.residency ?? true)];
   const r = runPipeline(graph, { ...opts, hw }, passes);
   const st = stages(r.state);
   const allocs = st.allocs!;
@@ -163,6 +205,7 @@ export function compileDetailed(graph: Graph, hw: HwConfig, opts: CompileOptions
     allocs,
     layout: st.layout!,
     ops: st.ops!,
+    residency: st.residency!,
     program: r.state.program!,
     sramPeak: peakUse(allocs),
     notes: r.notes,
@@ -200,14 +243,18 @@ export function compile(graph: Graph, hw: HwConfig, opts: CompileOptions): Progr
 }
 
 /** The back half alone, on a LayerProgram built elsewhere (tests, tools): tile .. verify-program. */
-export function compileLayers(lp: LayerProgram, hw: HwConfig, opts: { readonly batch?: number } = {}): BackResult {
+export function compileLayers(
+  lp: LayerProgram,
+  hw: HwConfig,
+  opts: { readonly batch?: number; readonly residency?: boolean } = {},
+): BackResult {
   const batch = checkBatch(opts.batch ?? 1);
   let state: PipelineState = {
     graph: { name: lp.model, input: lp.input, output: lp.output, nodes: [], shapes: lp.shapes },
     layers: lp,
   };
   const ctx = { opts: { mode: lp.mode, dtype: lp.dtype, hw }, tol: 1e-3, notes: [] as string[] };
-  for (const pass of backPasses(hw, batch)) {
+  for (const pass of backPasses(hw, batch, opts.residency ?? true)) {
     state = pass.run(state, ctx);
     pass.verify(state, ctx);
   }
@@ -217,6 +264,7 @@ export function compileLayers(lp: LayerProgram, hw: HwConfig, opts: { readonly b
     allocs: st.allocs!,
     layout: st.layout!,
     ops: st.ops!,
+    residency: st.residency!,
     program: state.program!,
     sramPeak: peakUse(st.allocs!),
   };

@@ -13,6 +13,7 @@ import type { Instr } from "../../isa/types.js";
 import type { HwConfig } from "../../isa/hw/types.js";
 import type { DramLayout, LayerRegions, TensorRegion } from "../dram-layout.js";
 import type { Allocation } from "./allocate.js";
+import { blockAddr, directInput, NO_RESIDENCY, residentOutput, type Residency } from "./residency.js";
 import {
   chw,
   inRowsFor,
@@ -56,6 +57,8 @@ export interface ScheduleContext {
   readonly layout: DramLayout;
   readonly batch: number;
   readonly dtype: "int8" | "fp32";
+  /** Tensors kept in the act SRAM between layers (none when absent). */
+  readonly residency?: Residency;
 }
 
 // Field limits of the DMA shape (isa/instructions.ts: c 12 bits, h and w 10 bits).
@@ -285,6 +288,9 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
   const inT = tensor(ctx, l.inputs[0]!);
   const outT = tensor(ctx, l.output);
   const { weightAt, parAt } = residentParams(em, plan, alloc, regions);
+  const res = ctx.residency ?? NO_RESIDENCY;
+  const inRes = directInput(res, plan, em.layer, 0);
+  const outRes = residentOutput(res, plan, em.layer);
   const eShift = ctx.dtype === "int8" ? (l.q?.eShift ?? 0) : 0;
   const poolMode = ctx.hw.pool.mode;
   const nO = Math.ceil(Co / plan.cout);
@@ -307,8 +313,11 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
 
         /** Loads the input rows of channels [c0, c1) and, when structured, sum-pools them; returns the MAC's source. */
         const prepare = (c0: number, c1: number, kc: number): { sbuf: "act" | "pool"; src: number; bytes: number } => {
-          const inAddr = em.slot(alloc, "in");
-          const inBytes = em.loadTile(inT, img, inAddr, c0, c1, iy0, iy0 + inRows, ix0, ix0 + inCols);
+          // A resident input is the whole unpadded tensor, which is exactly this (only) tile's input.
+          const inAddr = inRes ? blockAddr(inRes, img, 0, c0, inRes.h) : em.slot(alloc, "in");
+          const inBytes = inRes
+            ? (c1 - c0) * inRows * inCols
+            : em.loadTile(inT, img, inAddr, c0, c1, iy0, iy0 + inRows, ix0, ix0 + inCols);
           if (!st) return { sbuf: "act", src: inAddr, bytes: inBytes };
           const eAddr = em.slot(alloc, "e");
           const ec = c1 - c0 - kc + 1;
@@ -380,7 +389,7 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
               },
             );
           }
-          const outAddr = em.slot(alloc, "out");
+          const outAddr = outRes ? blockAddr(outRes, img, y0, o0, ny) : em.slot(alloc, "out");
           em.emit("vec", instr("vop.requant", { dst: outAddr, src: accAddr, c: no, h: ny, w: nx, par: par.addr }), {
             reads: [
               { buf: "acc", lo: accAddr, hi: accAddr + accBytes },
@@ -388,7 +397,7 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
             ],
             writes: [{ buf: "act", lo: outAddr, hi: outAddr + no * ny * nx }],
           });
-          em.storeRows(outT, img, outAddr, o0, o1, y0, y1, x0, x1);
+          if (!outRes || outRes.stored) em.storeRows(outT, img, outAddr, o0, o1, y0, y1, x0, x1);
         }
       }
     }
@@ -405,11 +414,14 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
   const kTotal = st ? st.R : l.Q;
   const nO = Math.ceil(l.P / plan.cout);
   const nK = Math.ceil(kTotal / plan.k);
+  const res = ctx.residency ?? NO_RESIDENCY;
+  const inRes = directInput(res, plan, em.layer, 0);
+  const outRes = residentOutput(res, plan, em.layer);
   for (let img = 0; img < ctx.batch; img++) {
-    const inAddr = em.slot(alloc, "in");
+    const inAddr = inRes ? blockAddr(inRes, img, 0, 0, inRes.h) : em.slot(alloc, "in");
     // The input vector is one contiguous run of Q elements, whatever its [c][h][w] shape.
     let off = 0;
-    for (const p of contiguousPieces(l.Q)) {
+    for (const p of inRes ? [] : contiguousPieces(l.Q)) {
       const nEl = p.c * p.h * p.w;
       em.emit(
         "ld",
@@ -492,7 +504,7 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
           },
         );
       }
-      const outAddr = em.slot(alloc, "out");
+      const outAddr = outRes ? blockAddr(outRes, img, 0, o0, 1) : em.slot(alloc, "out");
       em.emit("vec", instr("vop.requant", { dst: outAddr, src: accAddr, c: no, h: 1, w: 1, par: par.addr }), {
         reads: [
           { buf: "acc", lo: accAddr, hi: accAddr + no * 4 },
@@ -500,6 +512,7 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
         ],
         writes: [{ buf: "act", lo: outAddr, hi: outAddr + no }],
       });
+      if (outRes && !outRes.stored) continue;
       const dram = outT.addr + img * outT.imageBytes + o0;
       em.emit("st", instr("store", { buf: "act", sram: outAddr, dram, c: no, h: 1, w: 1, rstride: 1, prows: 1 }), {
         reads: [{ buf: "act", lo: outAddr, hi: outAddr + no }],
@@ -519,13 +532,17 @@ function schedulePool(em: Emitter, plan: PoolPlan, alloc: Allocation, regions: L
   const parBlock = regions.parBlocks[0]!;
   const par = em.slot(alloc, "par");
   em.loadContiguous("par", par, parBlock.addr, parBlock.bytes, 4);
+  const res = ctx.residency ?? NO_RESIDENCY;
+  const inRes = directInput(res, plan, em.layer, 0);
+  const outRes = residentOutput(res, plan, em.layer);
   for (let img = 0; img < ctx.batch; img++) {
     for (let c0 = 0; c0 < C; c0 += plan.channels) {
       const c1 = Math.min(C, c0 + plan.channels);
       const nc = c1 - c0;
-      const inAddr = em.slot(alloc, "in");
-      const inBytes = em.loadRows(inT, img, inAddr, c0, c1, 0, H, 0, 0);
-      const outAddr = em.slot(alloc, "out");
+      const inAddr = inRes ? blockAddr(inRes, img, 0, c0, H) : em.slot(alloc, "in");
+      const inBytes = inRes ? nc * H * W : em.loadRows(inT, img, inAddr, c0, c1, 0, H, 0, 0);
+      const outAddr = outRes ? blockAddr(outRes, img, 0, c0, Ho) : em.slot(alloc, "out");
+      const storeOut = !outRes || outRes.stored;
       const reads = [
         { buf: "act" as const, lo: inAddr, hi: inAddr + inBytes },
         { buf: "par" as const, lo: par, hi: par + parBlock.bytes },
@@ -536,10 +553,11 @@ function schedulePool(em: Emitter, plan: PoolPlan, alloc: Allocation, regions: L
           writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc }],
         });
         const dram = outT.addr + img * outT.imageBytes + c0;
-        em.emit("st", instr("store", { buf: "act", sram: outAddr, dram, c: nc, h: 1, w: 1, rstride: 1, prows: 1 }), {
-          reads: [{ buf: "act", lo: outAddr, hi: outAddr + nc }],
-          dramWrites: [{ tensor: outT.name, image: img, c0: 0, c1: outT.c, y0: 0, y1: outT.h }],
-        });
+        if (storeOut)
+          em.emit("st", instr("store", { buf: "act", sram: outAddr, dram, c: nc, h: 1, w: 1, rstride: 1, prows: 1 }), {
+            reads: [{ buf: "act", lo: outAddr, hi: outAddr + nc }],
+            dramWrites: [{ tensor: outT.name, image: img, c0: 0, c1: outT.c, y0: 0, y1: outT.h }],
+          });
       } else {
         em.emit(
           "vec",
@@ -557,7 +575,7 @@ function schedulePool(em: Emitter, plan: PoolPlan, alloc: Allocation, regions: L
           }),
           { reads, writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc * Ho * Wo }] },
         );
-        em.storeRows(outT, img, outAddr, c0, c1, 0, Ho);
+        if (storeOut) em.storeRows(outT, img, outAddr, c0, c1, 0, Ho);
       }
     }
   }
@@ -575,6 +593,10 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
   const parBlock = regions.parBlocks[0]!;
   const par = em.slot(alloc, "par");
   em.loadContiguous("par", par, parBlock.addr, parBlock.bytes, 4);
+  const res = ctx.residency ?? NO_RESIDENCY;
+  const aRes = directInput(res, plan, em.layer, 0);
+  const bRes = directInput(res, plan, em.layer, 1);
+  const outRes = residentOutput(res, plan, em.layer);
   // Channel segments: a tile is either inside b's channels or entirely outside them (then nob).
   const edges = [...new Set([0, Math.min(C, before), Math.min(C, before + bC), C])].sort((x, y) => x - y);
   const tiles: [number, number][] = [];
@@ -588,15 +610,19 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
       const ny = y1 - y0;
       for (const [c0, c1] of tiles) {
         const nc = c1 - c0;
-        const aAddr = em.slot(alloc, "in");
-        const aBytes = em.loadRows(aT, img, aAddr, c0, c1, y0, y1, 0, 0);
+        const aAddr = aRes ? blockAddr(aRes, img, y0, c0, ny) : em.slot(alloc, "in");
+        const aBytes = aRes ? nc * ny * Wo : em.loadRows(aT, img, aAddr, c0, c1, y0, y1, 0, 0);
         const hasB = c0 >= before && c1 <= before + bC;
         const reads = [
           { buf: "act" as const, lo: aAddr, hi: aAddr + aBytes },
           { buf: "par" as const, lo: par, hi: par + parBlock.bytes },
         ];
         let bAddr = aAddr;
-        if (hasB) {
+        if (hasB && bRes) {
+          // Resident b: its row block for these output rows is ny * bs rows of the whole (bs-times wider) width.
+          bAddr = blockAddr(bRes, img, y0 * bs, c0 - before, ny * bs);
+          reads.push({ buf: "act", lo: bAddr, hi: bAddr + nc * ny * bs * Wo * bs });
+        } else if (hasB) {
           bAddr = em.slot(alloc, "b");
           // b rows y*bs for y in [y0, y1): load ny*bs rows from y0*bs; rows past b's end (odd sizes) become zeros.
           const bRows = ny * bs;
@@ -628,7 +654,7 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
           );
           reads.push({ buf: "act", lo: bAddr, hi: bAddr + bytes });
         }
-        const outAddr = em.slot(alloc, "out");
+        const outAddr = outRes ? blockAddr(outRes, img, y0, c0, ny) : em.slot(alloc, "out");
         em.emit(
           "vec",
           instr("vop.add", { dst: outAddr, a: aAddr, b: bAddr, c: nc, h: ny, w: Wo, bs, nob: hasB ? 0 : 1, par }),
@@ -637,7 +663,7 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
             writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc * ny * Wo }],
           },
         );
-        em.storeRows(tensor(ctx, l.output), img, outAddr, c0, c1, y0, y1);
+        if (!outRes || outRes.stored) em.storeRows(tensor(ctx, l.output), img, outAddr, c0, c1, y0, y1);
       }
     }
   }

@@ -384,15 +384,16 @@ function tilePool(layer: PoolLayer | GapLayer, budget: Budget): PoolPlan {
   return cannotFit(layer, "a 1-channel tile", minimal, budget);
 }
 
-function tileAdd(layer: AddLayer, budget: Budget): AddPlan {
+function tileAdd(layer: AddLayer, budget: Budget, onlyRows?: number): AddPlan {
   const [C, Ho, Wo] = chw(layer.outShape);
   const bs = layer.shortcut?.stride ?? 1;
   let minimal: Omit<SlotNeed, "count">[] = [];
   for (const ch of candidates(C)) {
     for (
-      let rows = Ho;
+      let rows = onlyRows ?? Ho;
       rows >= 1;
-      rows = rows > 8 ? Math.ceil(rows / 2) - (rows === Math.ceil(rows / 2) ? 1 : 0) : rows - 1
+      rows =
+        onlyRows !== undefined ? 0 : rows > 8 ? Math.ceil(rows / 2) - (rows === Math.ceil(rows / 2) ? 1 : 0) : rows - 1
     ) {
       const needs: Omit<SlotNeed, "count">[] = [
         { buf: "act", role: "in", bytes: align16(ch * rows * Wo) },
@@ -407,6 +408,28 @@ function tileAdd(layer: AddLayer, budget: Budget): AddPlan {
   }
   return cannotFit(layer, "a 1-row, 1-channel tile", minimal, budget);
 }
+
+/**
+ * A residual add tiled with exactly `rows` output rows per tile (the residency pass aligns an add's row tiles with
+ * the row blocks its operand was produced in), or null when such tiles do not fit.
+ */
+export function tileAddWithRows(layer: AddLayer, hw: HwConfig, rows: number): AddPlan | null {
+  try {
+    return tileAdd(layer, budgetOf(hw), rows);
+  } catch {
+    return null;
+  }
+}
+
+const budgetOf = (hw: HwConfig): Budget => ({
+  bytes: {
+    act: hw.sram.act.bytes,
+    pool: hw.sram.pool.bytes,
+    wgt: hw.sram.wgt.bytes,
+    acc: hw.sram.acc.bytes,
+    par: hw.sram.par.bytes,
+  },
+});
 
 export function tileLayer(layer: Layer, hw: HwConfig, opts: TileOptions): LayerPlan {
   const budget: Budget = {
