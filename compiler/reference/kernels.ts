@@ -37,13 +37,22 @@ export function sumPool3d(x: Fmap, kc: number, kh: number, kw: number, dil: numb
   if (oc < 1 || oh < 1 || ow < 1)
     throw new Error(`sumPool3d: window (${kc},${kh},${kw}) larger than input (${x.c},${x.h},${x.w})`);
   const plane = x.h * x.w;
+  // Channel pass as a running sum (window c = window c−1 + entering plane − leaving plane): O(C) planes
+  // instead of O(oc·kc). Exact for the int8 executor's integers; for fp32 the doubles differ from a direct
+  // sum by rounding of order 1e-16 relative.
   const s1 = new Float64Array(oc * plane);
-  for (let c = 0; c < oc; c++)
-    for (let i = 0; i < kc; i++) {
-      const src = (c + i) * plane;
-      const dst = c * plane;
-      for (let p = 0; p < plane; p++) s1[dst + p]! += x.data[src + p]!;
-    }
+  const xd = x.data;
+  for (let i = 0; i < kc; i++) {
+    const src = i * plane;
+    for (let p = 0; p < plane; p++) s1[p]! += xd[src + p]!;
+  }
+  for (let c = 1; c < oc; c++) {
+    const dst = c * plane;
+    const prev = dst - plane;
+    const enter = (c + kc - 1) * plane;
+    const leave = (c - 1) * plane;
+    for (let p = 0; p < plane; p++) s1[dst + p] = s1[prev + p]! + xd[enter + p]! - xd[leave + p]!;
+  }
   const s2 = new Float64Array(oc * x.h * ow);
   for (let c = 0; c < oc; c++)
     for (let y = 0; y < x.h; y++) {
@@ -75,7 +84,18 @@ export function sumPool1d(x: Float64Array, win: number): Float64Array {
   return out;
 }
 
-/** Unpadded convolution, no bias: out[o,y,x] = sum_{i,j,k} x[g(o)*cpg+i, y*s+j*d, x*s+k*d] * w[o,i,j,k]. */
+/** Output pixels per register block of conv2d (each pixel's receptive field is gathered into a row). */
+const PIXELS = 4;
+/** Output channels per register block of conv2d. */
+const CHANNELS = 4;
+
+/**
+ * Unpadded convolution, no bias: out[o,y,x] = sum_{i,j,k} x[g(o)*cpg+i, y*s+j*d, x*s+k*d] * w[o,i,j,k].
+ * Im2col by blocks: the receptive fields of PIXELS output pixels are gathered into contiguous rows, then a
+ * 4×4 register tile (4 output channels × 4 pixels, 16 accumulators) walks the K = cpg·kh·kw products with
+ * 8 loads per 16 multiply-adds. Every output is one sum over q in order (exact for the int8 executor's
+ * integers; fp32 sums are doubles, rounded to float32 by the caller).
+ */
 export function conv2d(
   x: Fmap,
   weight: ArrayLike<number>,
@@ -98,37 +118,97 @@ export function conv2d(
   const xd = x.data;
   const K = cpg * kh * kw;
   const w = Float64Array.from(weight);
-  const patch = new Float64Array(K);
   const plane = oh * ow;
-  // Per output pixel: gather the receptive field once, then one dot product per output channel of the group
-  // (register accumulators: no store per multiply-add).
-  for (let g = 0; g < groups; g++)
-    for (let y = 0; y < oh; y++)
-      for (let z = 0; z < ow; z++) {
-        let t = 0;
-        for (let i = 0; i < cpg; i++)
-          for (let j = 0; j < kh; j++) {
-            const row = ((g * cpg + i) * x.h + y * stride + j * dil) * x.w + z * stride;
-            for (let k = 0; k < kw; k++) patch[t++] = xd[row + k * dil]!;
-          }
-        for (let o = g * opg; o < (g + 1) * opg; o++) {
+  const rows = new Float64Array(PIXELS * K);
+  for (let g = 0; g < groups; g++) {
+    const oBegin = g * opg;
+    const oEnd = oBegin + opg;
+    for (let p0 = 0; p0 < plane; p0 += PIXELS) {
+      const np = Math.min(PIXELS, plane - p0);
+      for (let t = 0; t < np; t++) gatherField(xd, x.h, x.w, g * cpg, cpg, kh, kw, stride, dil, p0 + t, ow, rows, t * K);
+      let o = oBegin;
+      if (np === PIXELS)
+        for (; o + CHANNELS <= oEnd; o += CHANNELS) tile4x4(w, o * K, rows, K, out, o * plane + p0, plane);
+      for (; o < oEnd; o++)
+        for (let t = 0; t < np; t++) {
           const wb = o * K;
-          let a0 = 0;
-          let a1 = 0;
-          let a2 = 0;
-          let a3 = 0;
-          let q = 0;
-          for (; q + 3 < K; q += 4) {
-            a0 += w[wb + q]! * patch[q]!;
-            a1 += w[wb + q + 1]! * patch[q + 1]!;
-            a2 += w[wb + q + 2]! * patch[q + 2]!;
-            a3 += w[wb + q + 3]! * patch[q + 3]!;
-          }
-          for (; q < K; q++) a0 += w[wb + q]! * patch[q]!;
-          out[o * plane + y * ow + z] = a0 + a1 + (a2 + a3);
+          const rb = t * K;
+          let a = 0;
+          for (let q = 0; q < K; q++) a += w[wb + q]! * rows[rb + q]!;
+          out[o * plane + p0 + t] = a;
         }
-      }
+    }
+  }
   return { data: out, c: cout, h: oh, w: ow };
+}
+
+/** rows[at..at+K) = the receptive field of output pixel `pix` over channels [c0, c0+cpg), in weight order. */
+function gatherField(
+  xd: Float64Array,
+  h: number,
+  w: number,
+  c0: number,
+  cpg: number,
+  kh: number,
+  kw: number,
+  stride: number,
+  dil: number,
+  pix: number,
+  ow: number,
+  rows: Float64Array,
+  at: number,
+): void {
+  const y = Math.floor(pix / ow);
+  const z = pix - y * ow;
+  let t = at;
+  for (let i = 0; i < cpg; i++)
+    for (let j = 0; j < kh; j++) {
+      const row = ((c0 + i) * h + y * stride + j * dil) * w + z * stride;
+      for (let k = 0; k < kw; k++) rows[t++] = xd[row + k * dil]!;
+    }
+}
+
+/** out[(o+a)·plane + p + b] = Σ_q w[wb + a·K + q] · rows[b·K + q] for a, b in 0..3. */
+function tile4x4(
+  w: Float64Array,
+  wb: number,
+  rows: Float64Array,
+  K: number,
+  out: Float64Array,
+  ob: number,
+  plane: number,
+): void {
+  let a00 = 0, a01 = 0, a02 = 0, a03 = 0; // prettier-ignore
+  let a10 = 0, a11 = 0, a12 = 0, a13 = 0; // prettier-ignore
+  let a20 = 0, a21 = 0, a22 = 0, a23 = 0; // prettier-ignore
+  let a30 = 0, a31 = 0, a32 = 0, a33 = 0; // prettier-ignore
+  const w1 = wb + K;
+  const w2 = w1 + K;
+  const w3 = w2 + K;
+  const r1 = K;
+  const r2 = 2 * K;
+  const r3 = 3 * K;
+  for (let q = 0; q < K; q++) {
+    const x0 = rows[q]!;
+    const x1 = rows[r1 + q]!;
+    const x2 = rows[r2 + q]!;
+    const x3 = rows[r3 + q]!;
+    const v0 = w[wb + q]!;
+    const v1 = w[w1 + q]!;
+    const v2 = w[w2 + q]!;
+    const v3 = w[w3 + q]!;
+    a00 += v0 * x0; a01 += v0 * x1; a02 += v0 * x2; a03 += v0 * x3; // prettier-ignore
+    a10 += v1 * x0; a11 += v1 * x1; a12 += v1 * x2; a13 += v1 * x3; // prettier-ignore
+    a20 += v2 * x0; a21 += v2 * x1; a22 += v2 * x2; a23 += v2 * x3; // prettier-ignore
+    a30 += v3 * x0; a31 += v3 * x1; a32 += v3 * x2; a33 += v3 * x3; // prettier-ignore
+  }
+  out[ob] = a00; out[ob + 1] = a01; out[ob + 2] = a02; out[ob + 3] = a03; // prettier-ignore
+  ob += plane;
+  out[ob] = a10; out[ob + 1] = a11; out[ob + 2] = a12; out[ob + 3] = a13; // prettier-ignore
+  ob += plane;
+  out[ob] = a20; out[ob + 1] = a21; out[ob + 2] = a22; out[ob + 3] = a23; // prettier-ignore
+  ob += plane;
+  out[ob] = a30; out[ob + 1] = a31; out[ob + 2] = a32; out[ob + 3] = a33; // prettier-ignore
 }
 
 /** y[p] = sum_q w[p,q] x[q] (no bias). */
