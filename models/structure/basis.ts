@@ -100,17 +100,30 @@ export function boxFullAxis(
   dstOff: number,
 ): void {
   const L = K - k + 1;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      const s0 = srcOff + o * k;
+      const d0 = dstOff + o * K;
+      let s = 0;
+      for (let r = 0; r < K; r++) {
+        if (r < k) s += src[s0 + r]!;
+        if (r >= L) s -= src[s0 + r - L]!;
+        dst[d0 + r] = s;
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const s0 = srcOff + o * k * inner;
     const d0 = dstOff + o * K * inner;
-    for (let r = 0; r < K; r++) {
+    for (let j = 0; j < inner; j++) dst[d0 + j] = 0 + src[s0 + j]!; // r = 0 (0 + v, as boxFull: −0 becomes +0)
+    for (let r = 1; r < K; r++) {
       const d = d0 + r * inner;
       const prev = d - inner;
       const add = s0 + r * inner;
       const sub = s0 + (r - L) * inner;
-      if (r < k && r >= L)
-        for (let j = 0; j < inner; j++) dst[d + j] = (r === 0 ? 0 : dst[prev + j]!) + src[add + j]! - src[sub + j]!;
-      else if (r < k) for (let j = 0; j < inner; j++) dst[d + j] = (r === 0 ? 0 : dst[prev + j]!) + src[add + j]!;
+      if (r < k && r >= L) for (let j = 0; j < inner; j++) dst[d + j] = dst[prev + j]! + src[add + j]! - src[sub + j]!;
+      else if (r < k) for (let j = 0; j < inner; j++) dst[d + j] = dst[prev + j]! + src[add + j]!;
       else if (r >= L) for (let j = 0; j < inner; j++) dst[d + j] = dst[prev + j]! - src[sub + j]!;
       else for (let j = 0; j < inner; j++) dst[d + j] = dst[prev + j]!;
     }
