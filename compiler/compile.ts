@@ -97,30 +97,21 @@ export function backPasses(hw: HwConfig, batch: number, residency = true): Pass[
         for (const a of need(s, "allocs", "allocate"))
           for (const b of Object.keys(a.used) as BufferName[])
             if (a.used[b] > hw.sram[b].bytes) throw new Error(`allocate: ${b} overflow`);
-        // A resident tensor lies above the working slots of every layer it lives through, and apart from the others.
-        const allocs = need(s, "allocs", "allocate");
+        // A resident tensor overlaps no act slot of a layer it lives through, nor another resident alive then.
+        const plans = need(s, "plans", "allocate");
         const res = [...need(s, "residency", "allocate").tensors.values()];
+        const allocs = need(s, "allocs", "allocate");
+        const meets = (lo: number, hi: number, lo2: number, hi2: number) => lo < hi2 && lo2 < hi;
         for (const t of res) {
-          for (let i = t.producer; i <= t.lastUse; i++) {
-            const slots = [...allocs[i]!.slots.values()].flat();
-            const plan = need(s, "plans", "allocate")[i]!;
-            for (const sl of plan.slots)
-              if (sl.buf === "act" && slots.length > 0) {
-                const addrs = allocs[i]!.slots.get(sl.role) ?? [];
-                for (const a of addrs)
-                  if (a < t.addr + t.bytes && t.addr < a + sl.bytes)
-                    throw new Error(`allocate: resident ${t.name} overlaps a slot of layer ${plan.layer.name}`);
-              }
-          }
+          for (let i = t.producer; i <= t.lastUse; i++)
+            for (const sl of plans[i]!.slots.filter((x) => x.buf === "act"))
+              for (const a of allocs[i]!.slots.get(sl.role) ?? [])
+                if (meets(a, a + sl.bytes, t.addr, t.addr + t.bytes))
+                  throw new Error(`allocate: resident ${t.name} overlaps a slot of layer ${plans[i]!.layer.name}`);
           for (const u of res)
-            if (
-              u !== t &&
-              u.producer <= t.lastUse &&
-              t.producer <= u.lastUse &&
-              u.addr < t.addr + t.bytes &&
-              t.addr < u.addr + u.bytes
-            )
-              throw new Error(`allocate: resident ${t.name} and ${u.name} overlap while both alive`);
+            if (u !== t && u.producer <= t.lastUse && t.producer <= u.lastUse)
+              if (meets(u.addr, u.addr + u.bytes, t.addr, t.addr + t.bytes))
+                throw new Error(`allocate: resident ${t.name} and ${u.name} overlap while both alive`);
         }
       },
       print: (s) => {

@@ -1,5 +1,6 @@
 // Allocate pass: SRAM byte addresses for every slot of every layer's tile plan.
-// Layers exchange tensors through DRAM, so each layer may use a whole buffer; slots of one layer never overlap.
+// Slots are packed from address 0; tensors kept on chip between layers (residency.ts) sit above every slot of the
+// layers they live through, so each layer may otherwise use the whole buffer; slots of one layer never overlap.
 // Reuse of an address by a later tile or layer is made safe by the schedule pass, which derives a
 // dependency (and so a token) from every overlapping earlier access.
 

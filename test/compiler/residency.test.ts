@@ -1,0 +1,153 @@
+// Inter-layer residency (compiler/passes/residency.ts): activations that fit stay in the act SRAM between layers.
+// Outputs stay bit for bit those of the reference executor; DRAM traffic is checked against closed forms computed
+// here from the tensor shapes and the ISA's table formats, not from the compiler's own bookkeeping.
+import * as fs from "node:fs";
+import { expect } from "chai";
+import { compileDetailed, compileLayers } from "../../compiler/compile.js";
+import { runFront } from "../../compiler/pipeline.js";
+import { runInt8 } from "../../compiler/reference/int8.js";
+import { quantizeInput } from "../../compiler/reference/quant-io.js";
+import { resolveHw } from "../../isa/hw/config.js";
+import type { HwConfig } from "../../isa/hw/types.js";
+import type { Node } from "../../models/ir.js";
+import { loadModel } from "../../models/zoo.js";
+import { buildReport } from "../../simulator/report.js";
+import { simulate } from "../../simulator/simulate.js";
+import { build, bn, conv, normalImage, relu } from "./front-graphs.js";
+import { runInOrder } from "./back-fixtures.js";
+
+const TINY = resolveHw({ preset: "tiny" });
+
+/** x[8,8,8] -> 1x1 conv (16) -> ReLU -> 1x1 conv (16) -> add(with the first conv's output): no layer needs padding. */
+function chain(structured = false) {
+  const nodes: Node[] = [
+    conv("c1", "x", 8, 16, 1, { pad: 0 }),
+    bn("b1", "c1", 16),
+    relu("r1", "b1"),
+    conv("c2", "r1", 16, 16, 1, { pad: 0, ...(structured ? { struct: { c: 4, n: 1 } } : {}) }),
+    bn("b2", "c2", 16),
+    { op: "add", name: "add", inputs: ["b2", "r1"], output: "add" },
+  ];
+  return build("chain", [8, 8, 8], nodes, "residency");
+}
+
+// Closed forms. Requant tables (isa/instructions.ts vop.requant): lo, hi, then (bias, mult, shift) per channel,
+// int32, each table padded to 16 bytes; add: lo, hi, ma, mb, shift. Weights: cout x cin int8 (1x1 kernels).
+const table = (words: number) => Math.ceil(words / 4) * 16;
+const X = 8 * 8 * 8;
+const T = 16 * 8 * 8; // every intermediate tensor and the output
+const PARAMS = 16 * 8 + table(2 + 3 * 16) + 16 * 16 + table(2 + 3 * 16) + table(5);
+
+function dramBytes(program: ReturnType<typeof compileDetailed>["program"], hw: HwConfig): number {
+  return buildReport(program, simulate(program, hw, { timingOnly: true }), hw).totals.dram_bytes;
+}
+
+function bitExact(r: ReturnType<typeof compileDetailed>, hw: HwConfig, seed: number): void {
+  const x = normalImage(X, seed);
+  const scale = r.program.manifest.inputs[0]!.scale;
+  const want = Array.from(runInt8(r.layers, quantizeInput(x, scale)));
+  // Both in program order with the ISA semantics and on the simulator (which honours only the tokens).
+  expect(Array.from(runInOrder(r.program, hw, [quantizeInput(x, scale)])[0]!)).to.deep.equal(want);
+  expect(Array.from(simulate(r.program, hw, { input: x }).outputCodes!)).to.deep.equal(want);
+}
+
+describe("residency: activations kept in the act SRAM between layers", function () {
+  this.timeout(60_000);
+
+  it("a chain whose tensors all fit moves only the input, the parameters and the output through DRAM", () => {
+    const g = chain();
+    const r = compileDetailed(g, TINY, { mode: "dense", dtype: "int8" });
+    expect([...r.residency.tensors.keys()].sort()).to.deep.equal(["b2", "r1"]);
+    expect(dramBytes(r.program, TINY)).to.equal(X + PARAMS + T);
+    // No store or load touches an intermediate tensor.
+    expect(r.program.instructions.filter((i) => i.op === "store")).to.have.length.greaterThan(0);
+    const stores = r.program.instructions.filter((i) => i.op === "store");
+    expect(stores.reduce((s, i) => s + Number(i.f.c) * Number(i.f.h) * Number(i.f.w), 0)).to.equal(T);
+    bitExact(r, TINY, 3);
+  });
+
+  it("with residency off, every intermediate tensor is stored once and loaded once per reader", () => {
+    const r = compileDetailed(chain(), TINY, { mode: "dense", dtype: "int8", residency: false });
+    expect(r.residency.tensors.size).to.equal(0);
+    // r1: stored, read by c2 and by the add; b2: stored, read by the add.
+    expect(dramBytes(r.program, TINY)).to.equal(X + PARAMS + T + (T + 2 * T) + (T + T));
+    bitExact(r, TINY, 4);
+  });
+
+  it("a tensor too big for the act SRAM beside the working tiles still round-trips through DRAM", () => {
+    // 1 KiB of act SRAM: a 1 KiB tensor cannot sit beside any tile.
+    const hw = resolveHw({ preset: "tiny", sets: ["sram.act.kib=1"] });
+    const on = compileDetailed(chain(), hw, { mode: "dense", dtype: "int8" });
+    const off = compileDetailed(chain(), hw, { mode: "dense", dtype: "int8", residency: false });
+    expect(on.residency.tensors.size).to.equal(0);
+    expect(dramBytes(on.program, hw)).to.equal(dramBytes(off.program, hw));
+    const stored = on.program.instructions
+      .filter((i) => i.op === "store")
+      .reduce((s, i) => s + Number(i.f.c) * Number(i.f.h) * Number(i.f.w), 0);
+    expect(stored).to.equal(3 * T); // r1, b2 and the output
+    bitExact(on, hw, 5);
+  });
+
+  it("a padded consumer still loads from DRAM while an unpadded one reads the same tensor on chip", () => {
+    // r1 feeds a 3x3 conv (padding 1: DRAM) and the add (on chip): stored once, loaded once.
+    const nodes: Node[] = [
+      conv("c1", "x", 8, 16, 1, { pad: 0 }),
+      bn("b1", "c1", 16),
+      relu("r1", "b1"),
+      conv("c2", "r1", 16, 16, 3),
+      bn("b2", "c2", 16),
+      { op: "add", name: "add", inputs: ["b2", "r1"], output: "add" },
+    ];
+    const g = build("padded", [8, 8, 8], nodes, "residency");
+    const r = compileDetailed(g, TINY, { mode: "dense", dtype: "int8" });
+    expect(r.residency.tensors.get("r1")?.stored).to.equal(true);
+    expect(r.residency.tensors.get("b2")?.stored).to.equal(false);
+    const params = 16 * 8 + table(2 + 3 * 16) + 16 * 16 * 9 + table(2 + 3 * 16) + table(5);
+    expect(dramBytes(r.program, TINY)).to.equal(X + params + T + (T + T));
+    bitExact(r, TINY, 6);
+  });
+
+  it("a structured conv sum-pools a resident tensor; batch 2, int8 bit for bit and fp32", () => {
+    const g = chain(true);
+    const images = [normalImage(X, 7), normalImage(X, 8)];
+    const q = compileDetailed(g, TINY, { mode: "structured", dtype: "int8", batch: 2, calibration: images });
+    expect(q.residency.direct.has("1:0"), "c2 reads r1 on chip").to.equal(true);
+    const pools = q.program.instructions.filter((i) => i.op === "pool");
+    expect(pools.map((i) => i.f.kc)).to.deep.equal([13, 13]); // window 16 - 4 + 1 channels, once per image
+    const scale = q.program.manifest.inputs[0]!.scale;
+    const codes = images.map((x) => quantizeInput(x, scale));
+    const got = runInOrder(q.program, TINY, codes);
+    codes.forEach((c, b) => expect(Array.from(got[b]!), `image ${b}`).to.deep.equal(Array.from(runInt8(q.layers, c))));
+    const f = compileDetailed(g, TINY, { mode: "structured", dtype: "fp32", batch: 2 });
+    const fon = runInOrder(f.program, TINY, images);
+    const foff = runInOrder(
+      compileDetailed(g, TINY, { mode: "structured", dtype: "fp32", batch: 2, residency: false }).program,
+      TINY,
+      images,
+    );
+    // The same arithmetic in the same order: residency changes where operands live, not what is computed.
+    fon.forEach((y, b) => expect(Array.from(y), `image ${b}`).to.deep.equal(Array.from(foff[b]!)));
+  });
+
+  it("ResNet-20 struct-a on tiny: each block's conv2 output and each identity shortcut stay on chip", () => {
+    const lp = runFront(loadModel("resnet20:struct-a", { readFile: (p) => fs.readFileSync(p) }), {
+      mode: "structured",
+      dtype: "fp32",
+      hw: TINY,
+    });
+    const on = compileLayers(lp, TINY);
+    const off = compileLayers(lp, TINY, { residency: false });
+    // Stage s (s = 0, 1, 2) has 3 blocks of 16·2^s channels at 32/2^s pixels square. Every block's conv2 output
+    // (read only by its add) is neither stored nor loaded; every identity shortcut (not the first block of
+    // stages 2 and 3, whose option-A shortcut reads a strided tensor) is not loaded.
+    let saved = 0;
+    for (let s = 0; s < 3; s++) {
+      const bytes = 16 * 2 ** s * (32 / 2 ** s) ** 2;
+      const identity = s === 0 ? 3 : 2;
+      saved += 3 * 2 * bytes + identity * bytes;
+    }
+    expect(dramBytes(off.program, TINY) - dramBytes(on.program, TINY)).to.equal(saved);
+    for (const b of ["act", "pool", "wgt", "acc", "par"] as const)
+      expect(on.sramPeak[b]).to.be.at.most(TINY.sram[b].bytes);
+  });
+});
