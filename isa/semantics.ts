@@ -186,23 +186,33 @@ function pool(s: MachineState, f: Fields): void {
   check(out, "pool", dst, dst + Math.max(0, co * ho * wo) * eb);
   s.poolWidths.set(dst, Math.max(0, co * ho * wo) * eb, eb);
   const isInt = s.dtype === "int8";
+  // saturate(roundShift(sum, shift), bits) with its constants hoisted: floor((sum + half) / p), clamped.
+  const p2 = 2 ** shift;
+  const half = shift > 0 ? p2 / 2 : 0;
+  const top = 2 ** (bits - 1);
   // Sum over channels first (one plane of partial sums), then the spatial window: the same exact integer.
-  const plane = new Float64Array(h * w);
+  const hw = h * w;
+  const plane = new Float64Array(hw);
   for (let o = 0; o < co; o++) {
     plane.fill(0);
     for (let i = 0; i < kc; i++) {
-      const base = src + (o + i) * h * w;
-      for (let p = 0; p < h * w; p++) plane[p]! += act[base + p]!;
+      const base = src + (o + i) * hw;
+      for (let p = 0; p < hw; p++) plane[p]! += act[base + p]!;
     }
-    for (let y = 0; y < ho; y++)
+    for (let y = 0; y < ho; y++) {
+      const at = dst + (o * ho + y) * wo * eb;
       for (let x = 0; x < wo; x++) {
         let sum = 0;
         for (let j = 0; j < kh; j++) {
           const r = (y + j * dil) * w + x;
           for (let k = 0; k < kw; k++) sum += plane[r + k * dil]!;
         }
-        out[dst + ((o * ho + y) * wo + x) * eb] = isInt ? saturate(roundShift(sum, shift), bits) : sum;
+        if (isInt) {
+          const v = shift > 0 ? Math.floor((sum + half) / p2) : sum;
+          out[at + x * eb] = v < -top ? -top : v > top - 1 ? top - 1 : v;
+        } else out[at + x * eb] = sum;
       }
+    }
   }
 }
 
@@ -233,31 +243,63 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
   check(W, "wgt", wgt, wgt + cout * cin * kh * kw);
   check(acc, "acc", dst, dst + cout * T * 4);
   if (dw && cout !== c) throw new InputError(`depthwise conv needs cout == c (got cout=${cout}, c=${c})`);
-  const sum = new Float64Array(T);
   // Input element (ci, y, x) sits at src + ((ci*h + y)*w + x)*es; for gemm (m, kk) at src + (m*k + kk)*es.
   const chanStride = isGemm ? es : h * w * es;
   const pixStride = isGemm ? c * es : es;
-  for (let o = 0; o < cout; o++) {
-    sum.fill(0);
+  const step = stride * pixStride;
+  const rowStep = stride * w * pixStride;
+  // Weight-stationary, as the array: each weight (or, off depthwise, each group of four output channels' weights
+  // at one tap) is held while the whole output tile streams past. Every output sums its taps in (i, j, k) order.
+  const block = dw ? 1 : 4;
+  const sums = new Float64Array(block * T);
+  for (let o0 = 0; o0 < cout; o0 += block) {
+    const nb = Math.min(block, cout - o0);
+    sums.fill(0);
     for (let i = 0; i < cin; i++) {
-      const ci = dw ? o : i;
+      const ci = dw ? o0 : i;
       for (let j = 0; j < kh; j++)
         for (let k = 0; k < kw; k++) {
-          const wv = W[wgt + ((o * cin + i) * kh + j) * kw + k]!;
-          if (wv === 0) continue;
+          const tap = (i * kh + j) * kw + k;
           const base = src + ci * chanStride + (j * dil * w + k * dil) * pixStride;
-          let p = 0;
-          for (let y = 0; y < ho; y++) {
-            const row = base + y * stride * w * pixStride;
-            for (let x = 0; x < wo; x++) sum[p++]! += wv * inp[row + x * stride * pixStride]!;
-          }
+          if (nb === 4) {
+            const wstride = cin * kh * kw;
+            const wa = wgt + o0 * wstride + tap;
+            const w0 = W[wa]!,
+              w1 = W[wa + wstride]!,
+              w2 = W[wa + 2 * wstride]!,
+              w3 = W[wa + 3 * wstride]!;
+            if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
+            let p = 0;
+            for (let y = 0; y < ho; y++) {
+              const row = base + y * rowStep;
+              for (let x = 0; x < wo; x++, p++) {
+                const v = inp[row + x * step]!;
+                sums[p]! += w0 * v;
+                sums[T + p]! += w1 * v;
+                sums[2 * T + p]! += w2 * v;
+                sums[3 * T + p]! += w3 * v;
+              }
+            }
+          } else
+            for (let b = 0; b < nb; b++) {
+              const wv = W[wgt + (o0 + b) * cin * kh * kw + tap]!;
+              if (wv === 0) continue;
+              let p = b * T;
+              for (let y = 0; y < ho; y++) {
+                const row = base + y * rowStep;
+                for (let x = 0; x < wo; x++, p++) sums[p]! += wv * inp[row + x * step]!;
+              }
+            }
         }
     }
-    for (let p = 0; p < T; p++) {
-      // Output layout: conv [o][y][x]; gemm [m][n].
-      const a = dst + (isGemm ? p * cout + o : o * T + p) * 4;
-      const v = accum ? acc[a]! + sum[p]! : sum[p]!;
-      acc[a] = isInt ? v | 0 : v;
+    for (let b = 0; b < nb; b++) {
+      const o = o0 + b;
+      for (let p = 0; p < T; p++) {
+        // Output layout: conv [o][y][x]; gemm [m][n].
+        const a = dst + (isGemm ? p * cout + o : o * T + p) * 4;
+        const v = accum ? acc[a]! + sums[b * T + p]! : sums[b * T + p]!;
+        acc[a] = isInt ? v | 0 : v;
+      }
     }
   }
 }
