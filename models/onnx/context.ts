@@ -2,8 +2,8 @@
 // far, and the per-node helpers every op translator uses (reading inputs, emitting IR, failing with the node named).
 import { InputError } from "../../isa/errors.js";
 import type { ConvNode, FcNode, Node } from "../ir.js";
+import { NameTable } from "../unique-names.js";
 import type { Attrs } from "./attrs.js";
-import { NameTable } from "./naming.js";
 import { requireUnitScale } from "./pending-scale.js";
 import type { NodeProtoObj, ValueInfoProtoObj } from "./schema.js";
 import { readTensor, type ConstTensor, type ExternalDataContext } from "./tensors.js";

@@ -18,14 +18,3 @@ export function layerName(nodeName: string, weightName: string, fallback: string
   if (/^[A-Za-z_][\w.]*\.weight$/.test(weightName)) return weightName.slice(0, -".weight".length);
   return nodeName || fallback;
 }
-
-/** Hands out unique names: a taken name gets `_1`, `_2`, … */
-export class NameTable {
-  private readonly taken = new Set<string>();
-  unique(name: string): string {
-    let n = name;
-    for (let i = 1; this.taken.has(n); i++) n = `${name}_${i}`;
-    this.taken.add(n);
-    return n;
-  }
-}
