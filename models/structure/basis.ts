@@ -133,7 +133,7 @@ export function boxFullAxis(
 /**
  * boxPinv along the middle axis of src viewed as [outer][K][inner], writing dst as [outer][k][inner]; per line
  * the same operations in the same order as boxPinv (bit-identical results), with the line loop innermost.
- * `scratch` needs L + (L + 1)·inner entries, L = K − k + 1.
+ * `scratch` needs max(3L, L + (L + 1)·inner) entries, L = K − k + 1.
  */
 export function boxPinvAxis(
   src: ArrayLike<number>,
@@ -225,6 +225,15 @@ function boxPinvLines(
   const L = K - k + 1;
   const counts = scratch; // [0, L), filled by the caller
   const p = L; // scratch[p + r]: class r
+  // When every class size is a power of two (always so for L ≥ K/2, e.g. c = C/2), x / count is exactly
+  // x · (1 / count): multiply instead of divide, with bit-identical results.
+  const inv = 2 * L; // scratch[inv + r] = 1 / counts[r]
+  let powersOfTwo = true;
+  for (let r = 0; r < L; r++) {
+    const n = counts[r]!;
+    if ((n & (n - 1)) !== 0) powersOfTwo = false;
+    scratch[inv + r] = 1 / n;
+  }
   for (let o = 0; o < outer; o++) {
     const s0 = srcOff + o * K;
     const d0 = dstOff + o * k;
@@ -234,13 +243,23 @@ function boxPinvLines(
       if (++r === L) r = 0;
     }
     let sumMean = 0;
-    for (let r = 0; r < L; r++) {
-      const m = scratch[p + r]! / counts[r]!;
-      scratch[p + r] = m;
-      sumMean += m;
+    if (powersOfTwo) {
+      for (let r = 0; r < L; r++) {
+        const m = scratch[p + r]! * scratch[inv + r]!;
+        scratch[p + r] = m;
+        sumMean += m;
+      }
+      const lambda = sumMean / sumInvCount;
+      for (let r = 0; r < L; r++) scratch[p + r] = scratch[p + r]! - lambda * scratch[inv + r]!;
+    } else {
+      for (let r = 0; r < L; r++) {
+        const m = scratch[p + r]! / counts[r]!;
+        scratch[p + r] = m;
+        sumMean += m;
+      }
+      const lambda = sumMean / sumInvCount;
+      for (let r = 0; r < L; r++) scratch[p + r] = scratch[p + r]! - lambda / counts[r]!;
     }
-    const lambda = sumMean / sumInvCount;
-    for (let r = 0; r < L; r++) scratch[p + r] = scratch[p + r]! - lambda / counts[r]!;
     let prev = 0;
     for (let i = 0, r = 0; i < k; i++) {
       const cur = src[s0 + i]! - scratch[p + r]!;

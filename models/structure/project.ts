@@ -26,12 +26,14 @@ export function projectConv(
   const ks = new KernelStructure(C, N, c, n);
   if (W.length !== cout * ks.size)
     throw new RangeError(`projectConv: weight has ${W.length} values, expected cout·C·N² = ${cout * ks.size}`);
+  // One element type through every axis pass (a Float32Array W would make the loops polymorphic); exact.
+  const w = W instanceof Float64Array ? W : new Float64Array(W);
   const alpha = new Float64Array(cout * ks.alphaSize);
   let res2 = 0;
   let norm2 = 0;
   for (let o = 0; o < cout; o++) {
-    ks.project(W, o * ks.size, alpha, o * ks.alphaSize);
-    const r = ks.residualSq(W, o * ks.size, alpha, o * ks.alphaSize);
+    ks.project(w, o * ks.size, alpha, o * ks.alphaSize);
+    const r = ks.residualSq(w, o * ks.size, alpha, o * ks.alphaSize);
     res2 += r.res2;
     norm2 += r.norm2;
   }
