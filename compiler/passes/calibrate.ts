@@ -108,6 +108,7 @@ export function calibrate(lp: LayerProgram, images: readonly Float32Array[]): Ca
     runFp32Tensors(lp, img, {
       onTensor: (name, data) => tensors.set(name, maxAbs(data, tensors.get(name) ?? 0)),
       onSumPool: (layer, e) => sums.set(layer.name, maxAbs(e, sums.get(layer.name) ?? 0)),
+      release: true,
     });
   });
   return { tensors, sums };

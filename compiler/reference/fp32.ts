@@ -23,6 +23,8 @@ export interface RunHooks {
   readonly onTensor?: (name: string, data: Float64Array, layer: Layer | null) => void;
   /** Called with the exact window sums E of a structured conv/fc layer (fp32 only: real units). */
   readonly onSumPool?: (layer: Layer, e: Float64Array) => void;
+  /** Drop each tensor after its last reader (the returned map then holds the input and the output only). */
+  readonly release?: boolean;
 }
 
 export function shapeToFmap(data: ArrayLike<number>, shape: Shape): Fmap {
@@ -31,11 +33,15 @@ export function shapeToFmap(data: ArrayLike<number>, shape: Shape): Fmap {
   return fmap(data, n, 1, 1);
 }
 
-function clampInPlace(d: Float64Array, lo: number, hi: number): void {
-  if (lo === -Infinity && hi === Infinity) return;
+/** Clamp to [lo, hi], then round to float32 (as an fp32 machine stores it), in place. */
+function clampRoundInPlace(d: Float64Array, lo: number, hi: number): void {
+  if (lo === -Infinity && hi === Infinity) {
+    for (let i = 0; i < d.length; i++) d[i] = Math.fround(d[i]!);
+    return;
+  }
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
-    d[i] = v < lo ? lo : v > hi ? hi : v;
+    d[i] = Math.fround(v < lo ? lo : v > hi ? hi : v);
   }
 }
 
@@ -116,18 +122,24 @@ export function runFp32Tensors(lp: LayerProgram, input: ArrayLike<number>, hooks
   const x0 = shapeToFmap(Float32Array.from(input), lp.input.shape);
   const tensors = new Map<string, Fmap>([[lp.input.name, x0]]);
   hooks.onTensor?.(lp.input.name, x0.data, null);
-  for (const l of lp.layers) {
+  const lastUse = new Map<string, number>();
+  if (hooks.release) lp.layers.forEach((l, i) => l.inputs.forEach((t) => lastUse.set(t, i)));
+  lp.layers.forEach((l, i) => {
     const ins = l.inputs.map((t) => {
       const v = tensors.get(t);
       if (!v) throw new Error(`runFp32: layer '${l.name}' reads '${t}' before it is computed`);
       return v;
     });
     const y = layerFp32(l, ins, hooks);
-    clampInPlace(y.data, l.clamp.lo, l.clamp.hi);
-    const rounded = { ...y, data: Float64Array.from(Float32Array.from(y.data)) };
+    // A layer may return one of its inputs unchanged (a 0-pad "pad", say): round a copy, never the input.
+    const data = ins.some((t) => t.data === y.data) ? Float64Array.from(y.data) : y.data;
+    clampRoundInPlace(data, l.clamp.lo, l.clamp.hi);
+    const rounded = { ...y, data };
     tensors.set(l.output, rounded);
     hooks.onTensor?.(l.output, rounded.data, l);
-  }
+    if (hooks.release)
+      for (const t of l.inputs) if (lastUse.get(t) === i && t !== lp.output && t !== lp.input.name) tensors.delete(t);
+  });
   return tensors;
 }
 
