@@ -248,58 +248,67 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
   const pixStride = isGemm ? c * es : es;
   const step = stride * pixStride;
   const rowStep = stride * w * pixStride;
-  // Weight-stationary, as the array: each weight (or, off depthwise, each group of four output channels' weights
-  // at one tap) is held while the whole output tile streams past. Every output sums its taps in (i, j, k) order.
-  const block = dw ? 1 : 4;
-  const sums = new Float64Array(block * T);
-  for (let o0 = 0; o0 < cout; o0 += block) {
-    const nb = Math.min(block, cout - o0);
-    sums.fill(0);
-    for (let i = 0; i < cin; i++) {
-      const ci = dw ? o0 : i;
-      for (let j = 0; j < kh; j++)
-        for (let k = 0; k < kw; k++) {
-          const tap = (i * kh + j) * kw + k;
-          const base = src + ci * chanStride + (j * dil * w + k * dil) * pixStride;
-          if (nb === 4) {
-            const wstride = cin * kh * kw;
-            const wa = wgt + o0 * wstride + tap;
-            const w0 = W[wa]!,
-              w1 = W[wa + wstride]!,
-              w2 = W[wa + 2 * wstride]!,
-              w3 = W[wa + 3 * wstride]!;
-            if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
-            let p = 0;
-            for (let y = 0; y < ho; y++) {
-              const row = base + y * rowStep;
-              for (let x = 0; x < wo; x++, p++) {
-                const v = inp[row + x * step]!;
-                sums[p]! += w0 * v;
-                sums[T + p]! += w1 * v;
-                sums[2 * T + p]! += w2 * v;
-                sums[3 * T + p]! += w3 * v;
-              }
-            }
-          } else
-            for (let b = 0; b < nb; b++) {
-              const wv = W[wgt + (o0 + b) * cin * kh * kw + tap]!;
-              if (wv === 0) continue;
-              let p = b * T;
-              for (let y = 0; y < ho; y++) {
-                const row = base + y * rowStep;
-                for (let x = 0; x < wo; x++, p++) sums[p]! += wv * inp[row + x * step]!;
-              }
-            }
+  const wStride = cin * kh * kw; // weights of one output channel: [i][j][k]
+  // Output-stationary register tiles: 4 output channels × 4 adjacent output pixels (16 accumulators), each tap
+  // loading 4 weights and 4 inputs. Every output sums its taps in (i, j, k) order, whatever the tile.
+  const put = (o: number, p: number, sum: number): void => {
+    // Output layout: conv [o][y][x]; gemm [m][n].
+    const a = dst + (isGemm ? p * cout + o : o * T + p) * 4;
+    const v = accum ? acc[a]! + sum : sum;
+    acc[a] = isInt ? v | 0 : v;
+  };
+  // Input offset of every tap (i, j, k) from an output pixel's origin, in weight order (depthwise: i = 0,
+  // the channel is added per output channel).
+  const taps = wStride;
+  const tapOff = new Int32Array(taps);
+  for (let i = 0, t = 0; i < cin; i++)
+    for (let j = 0; j < kh; j++)
+      for (let k = 0; k < kw; k++, t++) tapOff[t] = i * chanStride + (j * dil * w + k * dil) * pixStride;
+  const o4 = dw ? 0 : cout - (cout % 4);
+  const x4 = wo - (wo % 4);
+  for (let o0 = 0; o0 < o4; o0 += 4) {
+    const wa0 = wgt + o0 * wStride;
+    for (let y = 0; y < ho; y++) {
+      for (let x0 = 0; x0 < x4; x0 += 4) {
+        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
+        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0; // prettier-ignore
+        const pix = src + y * rowStep + x0 * step;
+        for (let t = 0; t < taps; t++) {
+          const wa = wa0 + t;
+          const w0 = W[wa]!,
+            w1 = W[wa + wStride]!,
+            w2 = W[wa + 2 * wStride]!,
+            w3 = W[wa + 3 * wStride]!;
+          const b = pix + tapOff[t]!;
+          const v0 = inp[b]!,
+            v1 = inp[b + step]!,
+            v2 = inp[b + 2 * step]!,
+            v3 = inp[b + 3 * step]!;
+          s00 += w0 * v0; s01 += w0 * v1; s02 += w0 * v2; s03 += w0 * v3; // prettier-ignore
+          s10 += w1 * v0; s11 += w1 * v1; s12 += w1 * v2; s13 += w1 * v3; // prettier-ignore
+          s20 += w2 * v0; s21 += w2 * v1; s22 += w2 * v2; s23 += w2 * v3; // prettier-ignore
+          s30 += w3 * v0; s31 += w3 * v1; s32 += w3 * v2; s33 += w3 * v3; // prettier-ignore
         }
-    }
-    for (let b = 0; b < nb; b++) {
-      const o = o0 + b;
-      for (let p = 0; p < T; p++) {
-        // Output layout: conv [o][y][x]; gemm [m][n].
-        const a = dst + (isGemm ? p * cout + o : o * T + p) * 4;
-        const v = accum ? acc[a]! + sums[b * T + p]! : sums[b * T + p]!;
-        acc[a] = isInt ? v | 0 : v;
+        const p = y * wo + x0;
+        put(o0, p, s00); put(o0, p + 1, s01); put(o0, p + 2, s02); put(o0, p + 3, s03); // prettier-ignore
+        put(o0 + 1, p, s10); put(o0 + 1, p + 1, s11); put(o0 + 1, p + 2, s12); put(o0 + 1, p + 3, s13); // prettier-ignore
+        put(o0 + 2, p, s20); put(o0 + 2, p + 1, s21); put(o0 + 2, p + 2, s22); put(o0 + 2, p + 3, s23); // prettier-ignore
+        put(o0 + 3, p, s30); put(o0 + 3, p + 1, s31); put(o0 + 3, p + 2, s32); put(o0 + 3, p + 3, s33); // prettier-ignore
       }
+      // Pixels left over at the row's end, for this block of 4 channels.
+      for (let o = o0; o < o0 + 4; o++) convPoint(o, y, x4, wo);
+    }
+  }
+  // Channels left over (and every depthwise channel): one output at a time.
+  for (let o = o4; o < cout; o++) for (let y = 0; y < ho; y++) convPoint(o, y, 0, wo);
+
+  function convPoint(o: number, y: number, xFrom: number, xTo: number): void {
+    const wa0 = wgt + o * wStride;
+    for (let x = xFrom; x < xTo; x++) {
+      const pix = src + (dw ? o * chanStride : 0) + y * rowStep + x * step;
+      let sum = 0;
+      for (let t = 0; t < taps; t++) sum += W[wa0 + t]! * inp[pix + tapOff[t]!]!;
+      put(o, y * wo + x, sum);
     }
   }
 }
