@@ -270,8 +270,22 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
     const wa0 = wgt + o0 * wStride;
     for (let y = 0; y < ho; y++) {
       for (let x0 = 0; x0 < x4; x0 += 4) {
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
-        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0; // prettier-ignore
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0;
+        let s20 = 0,
+          s21 = 0,
+          s22 = 0,
+          s23 = 0,
+          s30 = 0,
+          s31 = 0,
+          s32 = 0,
+          s33 = 0;
         const pix = src + y * rowStep + x0 * step;
         for (let t = 0; t < taps; t++) {
           const wa = wa0 + t;
@@ -284,16 +298,40 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
             v1 = inp[b + step]!,
             v2 = inp[b + 2 * step]!,
             v3 = inp[b + 3 * step]!;
-          s00 += w0 * v0; s01 += w0 * v1; s02 += w0 * v2; s03 += w0 * v3; // prettier-ignore
-          s10 += w1 * v0; s11 += w1 * v1; s12 += w1 * v2; s13 += w1 * v3; // prettier-ignore
-          s20 += w2 * v0; s21 += w2 * v1; s22 += w2 * v2; s23 += w2 * v3; // prettier-ignore
-          s30 += w3 * v0; s31 += w3 * v1; s32 += w3 * v2; s33 += w3 * v3; // prettier-ignore
+          s00 += w0 * v0;
+          s01 += w0 * v1;
+          s02 += w0 * v2;
+          s03 += w0 * v3;
+          s10 += w1 * v0;
+          s11 += w1 * v1;
+          s12 += w1 * v2;
+          s13 += w1 * v3;
+          s20 += w2 * v0;
+          s21 += w2 * v1;
+          s22 += w2 * v2;
+          s23 += w2 * v3;
+          s30 += w3 * v0;
+          s31 += w3 * v1;
+          s32 += w3 * v2;
+          s33 += w3 * v3;
         }
         const p = y * wo + x0;
-        put(o0, p, s00); put(o0, p + 1, s01); put(o0, p + 2, s02); put(o0, p + 3, s03); // prettier-ignore
-        put(o0 + 1, p, s10); put(o0 + 1, p + 1, s11); put(o0 + 1, p + 2, s12); put(o0 + 1, p + 3, s13); // prettier-ignore
-        put(o0 + 2, p, s20); put(o0 + 2, p + 1, s21); put(o0 + 2, p + 2, s22); put(o0 + 2, p + 3, s23); // prettier-ignore
-        put(o0 + 3, p, s30); put(o0 + 3, p + 1, s31); put(o0 + 3, p + 2, s32); put(o0 + 3, p + 3, s33); // prettier-ignore
+        put(o0, p, s00);
+        put(o0, p + 1, s01);
+        put(o0, p + 2, s02);
+        put(o0, p + 3, s03);
+        put(o0 + 1, p, s10);
+        put(o0 + 1, p + 1, s11);
+        put(o0 + 1, p + 2, s12);
+        put(o0 + 1, p + 3, s13);
+        put(o0 + 2, p, s20);
+        put(o0 + 2, p + 1, s21);
+        put(o0 + 2, p + 2, s22);
+        put(o0 + 2, p + 3, s23);
+        put(o0 + 3, p, s30);
+        put(o0 + 3, p + 1, s31);
+        put(o0 + 3, p + 2, s32);
+        put(o0 + 3, p + 3, s33);
       }
       // Pixels left over at the row's end, for this block of 4 channels.
       for (let o = o0; o < o0 + 4; o++) convPoint(o, y, x4, wo);

@@ -123,27 +123,166 @@ function conv(node: Extract<Node, { op: "conv" }>, x: Float32Array, [, H, W]: Sh
   const Wo = out[2]!;
   const plane = H! * W!;
   const y = new Float32Array(cout * Ho * Wo);
-  const patch = new Float64Array(K);
-  for (let g = 0; g < groups; g++) {
+  // Two pixels' patches side by side: pairs of pixels × pairs of channels share every load (16 accumulators).
+  const patch = new Float64Array(2 * K);
+  const gather = (g: number, pix: number, at: number): void => {
+    const oy = Math.floor(pix / Wo);
+    const ox = pix - oy * Wo;
     const xGroup = g * Cg * plane;
-    for (let oy = 0; oy < Ho; oy++)
-      for (let ox = 0; ox < Wo; ox++) {
-        let t = 0;
-        for (let ci = 0; ci < Cg; ci++) {
-          const xBase = xGroup + ci * plane;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * s - pt + ky * d;
-            const rowOk = iy >= 0 && iy < H!;
-            const row = xBase + iy * W!;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * s - pl + kx * d;
-              patch[t++] = rowOk && ix >= 0 && ix < W! ? x[row + ix]! : 0;
-            }
-          }
+    let t = at;
+    for (let ci = 0; ci < Cg; ci++) {
+      const xBase = xGroup + ci * plane;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * s - pt + ky * d;
+        const rowOk = iy >= 0 && iy < H!;
+        const row = xBase + iy * W!;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * s - pl + kx * d;
+          patch[t++] = rowOk && ix >= 0 && ix < W! ? x[row + ix]! : 0;
         }
-        const pix = oy * Wo + ox;
-        for (let o = g * coutG; o < (g + 1) * coutG; o++) {
+      }
+    }
+  };
+  const pixels = Ho * Wo;
+  const K4 = K - (K % 4);
+  for (let g = 0; g < groups; g++) {
+    const oEnd = (g + 1) * coutG;
+    for (let pix = 0; pix < pixels; pix += 2) {
+      const pair = pix + 1 < pixels;
+      gather(g, pix, 0);
+      if (pair) gather(g, pix + 1, K);
+      let o = g * coutG;
+      if (pair)
+        for (; o + 1 < oEnd; o += 2) {
+          const wa = o * K;
+          const wb = wa + K;
+          // Per output the same four partial sums (k mod 4), tail into the first, and the same final order
+          // as the single-output loop below.
+          let a0 = 0,
+            a1 = 0,
+            a2 = 0,
+            a3 = 0,
+            b0 = 0,
+            b1 = 0,
+            b2 = 0,
+            b3 = 0;
+          let c0 = 0,
+            c1 = 0,
+            c2 = 0,
+            c3 = 0,
+            e0 = 0,
+            e1 = 0,
+            e2 = 0,
+            e3 = 0;
+          let k = 0;
+          for (; k < K4; k += 4) {
+            const p0 = patch[k]!,
+              p1 = patch[k + 1]!,
+              p2 = patch[k + 2]!,
+              p3 = patch[k + 3]!;
+            const q0 = patch[K + k]!,
+              q1 = patch[K + k + 1]!,
+              q2 = patch[K + k + 2]!,
+              q3 = patch[K + k + 3]!;
+            const u0 = weight[wa + k]!,
+              u1 = weight[wa + k + 1]!,
+              u2 = weight[wa + k + 2]!,
+              u3 = weight[wa + k + 3]!;
+            const v0 = weight[wb + k]!,
+              v1 = weight[wb + k + 1]!,
+              v2 = weight[wb + k + 2]!,
+              v3 = weight[wb + k + 3]!;
+            a0 += u0 * p0;
+            a1 += u1 * p1;
+            a2 += u2 * p2;
+            a3 += u3 * p3;
+            b0 += u0 * q0;
+            b1 += u1 * q1;
+            b2 += u2 * q2;
+            b3 += u3 * q3;
+            c0 += v0 * p0;
+            c1 += v1 * p1;
+            c2 += v2 * p2;
+            c3 += v3 * p3;
+            e0 += v0 * q0;
+            e1 += v1 * q1;
+            e2 += v2 * q2;
+            e3 += v3 * q3;
+          }
+          for (; k < K; k++) {
+            a0 += weight[wa + k]! * patch[k]!;
+            b0 += weight[wa + k]! * patch[K + k]!;
+            c0 += weight[wb + k]! * patch[k]!;
+            e0 += weight[wb + k]! * patch[K + k]!;
+          }
+          const ba = bias ? bias[o]! : 0;
+          const bb = bias ? bias[o + 1]! : 0;
+          y[o * pixels + pix] = ba + (a0 + a1 + (a2 + a3));
+          y[o * pixels + pix + 1] = ba + (b0 + b1 + (b2 + b3));
+          y[(o + 1) * pixels + pix] = bb + (c0 + c1 + (c2 + c3));
+          y[(o + 1) * pixels + pix + 1] = bb + (e0 + e1 + (e2 + e3));
+        }
+      if (!pair)
+        for (; o + 3 < oEnd; o += 4) {
+          // A lone pixel (1×1 maps, odd counts): four channels share its patch loads instead.
+          const wa = o * K;
+          const wb = wa + K;
+          const wc = wb + K;
+          const wd = wc + K;
+          let a0 = 0,
+            a1 = 0,
+            a2 = 0,
+            a3 = 0,
+            b0 = 0,
+            b1 = 0,
+            b2 = 0,
+            b3 = 0;
+          let c0 = 0,
+            c1 = 0,
+            c2 = 0,
+            c3 = 0,
+            e0 = 0,
+            e1 = 0,
+            e2 = 0,
+            e3 = 0;
+          let k = 0;
+          for (; k < K4; k += 4) {
+            const p0 = patch[k]!,
+              p1 = patch[k + 1]!,
+              p2 = patch[k + 2]!,
+              p3 = patch[k + 3]!;
+            a0 += weight[wa + k]! * p0;
+            a1 += weight[wa + k + 1]! * p1;
+            a2 += weight[wa + k + 2]! * p2;
+            a3 += weight[wa + k + 3]! * p3;
+            b0 += weight[wb + k]! * p0;
+            b1 += weight[wb + k + 1]! * p1;
+            b2 += weight[wb + k + 2]! * p2;
+            b3 += weight[wb + k + 3]! * p3;
+            c0 += weight[wc + k]! * p0;
+            c1 += weight[wc + k + 1]! * p1;
+            c2 += weight[wc + k + 2]! * p2;
+            c3 += weight[wc + k + 3]! * p3;
+            e0 += weight[wd + k]! * p0;
+            e1 += weight[wd + k + 1]! * p1;
+            e2 += weight[wd + k + 2]! * p2;
+            e3 += weight[wd + k + 3]! * p3;
+          }
+          for (; k < K; k++) {
+            a0 += weight[wa + k]! * patch[k]!;
+            b0 += weight[wb + k]! * patch[k]!;
+            c0 += weight[wc + k]! * patch[k]!;
+            e0 += weight[wd + k]! * patch[k]!;
+          }
+          y[o * pixels + pix] = (bias ? bias[o]! : 0) + (a0 + a1 + (a2 + a3));
+          y[(o + 1) * pixels + pix] = (bias ? bias[o + 1]! : 0) + (b0 + b1 + (b2 + b3));
+          y[(o + 2) * pixels + pix] = (bias ? bias[o + 2]! : 0) + (c0 + c1 + (c2 + c3));
+          y[(o + 3) * pixels + pix] = (bias ? bias[o + 3]! : 0) + (e0 + e1 + (e2 + e3));
+        }
+      for (; o < oEnd; o++)
+        for (let t = 0; t < (pair ? 2 : 1); t++) {
           const wBase = o * K;
+          const pb = t * K;
           // Four partial sums: shorter dependency chains, same float64 accuracy class.
           let a0 = 0;
           let a1 = 0;
@@ -151,15 +290,15 @@ function conv(node: Extract<Node, { op: "conv" }>, x: Float32Array, [, H, W]: Sh
           let a3 = 0;
           let k = 0;
           for (; k + 3 < K; k += 4) {
-            a0 += weight[wBase + k]! * patch[k]!;
-            a1 += weight[wBase + k + 1]! * patch[k + 1]!;
-            a2 += weight[wBase + k + 2]! * patch[k + 2]!;
-            a3 += weight[wBase + k + 3]! * patch[k + 3]!;
+            a0 += weight[wBase + k]! * patch[pb + k]!;
+            a1 += weight[wBase + k + 1]! * patch[pb + k + 1]!;
+            a2 += weight[wBase + k + 2]! * patch[pb + k + 2]!;
+            a3 += weight[wBase + k + 3]! * patch[pb + k + 3]!;
           }
-          for (; k < K; k++) a0 += weight[wBase + k]! * patch[k]!;
-          y[o * Ho * Wo + pix] = (bias ? bias[o]! : 0) + (a0 + a1 + (a2 + a3));
+          for (; k < K; k++) a0 += weight[wBase + k]! * patch[pb + k]!;
+          y[o * pixels + pix + t] = (bias ? bias[o]! : 0) + (a0 + a1 + (a2 + a3));
         }
-      }
+    }
   }
   return y;
 }

@@ -125,7 +125,8 @@ export function conv2d(
     const oEnd = oBegin + opg;
     for (let p0 = 0; p0 < plane; p0 += PIXELS) {
       const np = Math.min(PIXELS, plane - p0);
-      for (let t = 0; t < np; t++) gatherField(xd, x.h, x.w, g * cpg, cpg, kh, kw, stride, dil, p0 + t, ow, rows, t * K);
+      for (let t = 0; t < np; t++)
+        gatherField(xd, x.h, x.w, g * cpg, cpg, kh, kw, stride, dil, p0 + t, ow, rows, t * K);
       let o = oBegin;
       if (np === PIXELS)
         for (; o + CHANNELS <= oEnd; o += CHANNELS) tile4x4(w, o * K, rows, K, out, o * plane + p0, plane);
@@ -178,10 +179,22 @@ function tile4x4(
   ob: number,
   plane: number,
 ): void {
-  let a00 = 0, a01 = 0, a02 = 0, a03 = 0; // prettier-ignore
-  let a10 = 0, a11 = 0, a12 = 0, a13 = 0; // prettier-ignore
-  let a20 = 0, a21 = 0, a22 = 0, a23 = 0; // prettier-ignore
-  let a30 = 0, a31 = 0, a32 = 0, a33 = 0; // prettier-ignore
+  let a00 = 0,
+    a01 = 0,
+    a02 = 0,
+    a03 = 0;
+  let a10 = 0,
+    a11 = 0,
+    a12 = 0,
+    a13 = 0;
+  let a20 = 0,
+    a21 = 0,
+    a22 = 0,
+    a23 = 0;
+  let a30 = 0,
+    a31 = 0,
+    a32 = 0,
+    a33 = 0;
   const w1 = wb + K;
   const w2 = w1 + K;
   const w3 = w2 + K;
@@ -197,18 +210,42 @@ function tile4x4(
     const v1 = w[w1 + q]!;
     const v2 = w[w2 + q]!;
     const v3 = w[w3 + q]!;
-    a00 += v0 * x0; a01 += v0 * x1; a02 += v0 * x2; a03 += v0 * x3; // prettier-ignore
-    a10 += v1 * x0; a11 += v1 * x1; a12 += v1 * x2; a13 += v1 * x3; // prettier-ignore
-    a20 += v2 * x0; a21 += v2 * x1; a22 += v2 * x2; a23 += v2 * x3; // prettier-ignore
-    a30 += v3 * x0; a31 += v3 * x1; a32 += v3 * x2; a33 += v3 * x3; // prettier-ignore
+    a00 += v0 * x0;
+    a01 += v0 * x1;
+    a02 += v0 * x2;
+    a03 += v0 * x3;
+    a10 += v1 * x0;
+    a11 += v1 * x1;
+    a12 += v1 * x2;
+    a13 += v1 * x3;
+    a20 += v2 * x0;
+    a21 += v2 * x1;
+    a22 += v2 * x2;
+    a23 += v2 * x3;
+    a30 += v3 * x0;
+    a31 += v3 * x1;
+    a32 += v3 * x2;
+    a33 += v3 * x3;
   }
-  out[ob] = a00; out[ob + 1] = a01; out[ob + 2] = a02; out[ob + 3] = a03; // prettier-ignore
+  out[ob] = a00;
+  out[ob + 1] = a01;
+  out[ob + 2] = a02;
+  out[ob + 3] = a03;
   ob += plane;
-  out[ob] = a10; out[ob + 1] = a11; out[ob + 2] = a12; out[ob + 3] = a13; // prettier-ignore
+  out[ob] = a10;
+  out[ob + 1] = a11;
+  out[ob + 2] = a12;
+  out[ob + 3] = a13;
   ob += plane;
-  out[ob] = a20; out[ob + 1] = a21; out[ob + 2] = a22; out[ob + 3] = a23; // prettier-ignore
+  out[ob] = a20;
+  out[ob + 1] = a21;
+  out[ob + 2] = a22;
+  out[ob + 3] = a23;
   ob += plane;
-  out[ob] = a30; out[ob + 1] = a31; out[ob + 2] = a32; out[ob + 3] = a33; // prettier-ignore
+  out[ob] = a30;
+  out[ob + 1] = a31;
+  out[ob + 2] = a32;
+  out[ob + 3] = a33;
 }
 
 /** y[p] = sum_q w[p,q] x[q] (no bias). */
