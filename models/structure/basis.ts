@@ -100,6 +100,19 @@ export function boxFullAxis(
   dstOff: number,
 ): void {
   const L = K - k + 1;
+  if (inner === 1 && K === 3 && k === 2) {
+    // Unrolled running sum of boxFull for the common 2 -> 3 case: same operations, same order.
+    for (let o = 0; o < outer; o++) {
+      const a0 = src[srcOff + 2 * o]!;
+      const s0 = 0 + a0;
+      const s1 = s0 + src[srcOff + 2 * o + 1]!;
+      const d = dstOff + 3 * o;
+      dst[d] = s0;
+      dst[d + 1] = s1;
+      dst[d + 2] = s1 - a0;
+    }
+    return;
+  }
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       const s0 = srcOff + o * k;
@@ -162,8 +175,8 @@ export function boxPinvAxis(
     counts[r] = Math.floor((K - 1 - r) / L) + 1;
     sumInvCount += 1 / counts[r]!;
   }
-  if (inner === 1) {
-    boxPinvLines(src, srcOff, outer, K, k, dst, dstOff, scratch, sumInvCount);
+  if (inner <= LINES_MAX_INNER) {
+    boxPinvLines(src, srcOff, outer, K, inner, k, dst, dstOff, scratch, sumInvCount);
     return;
   }
   const p0 = L; // scratch[p0 + r·inner + j]: class r of line j
@@ -210,12 +223,16 @@ export function boxPinvAxis(
   }
 }
 
-/** boxPinvAxis for contiguous lines (inner = 1): `outer` lines of K values each. */
+/** Up to this many lines side by side, boxPinvAxis takes them one at a time (boxPinvLines). */
+const LINES_MAX_INNER = 64;
+
+/** boxPinvAxis one line at a time: for each of outer·inner lines, K values `inner` apart. */
 function boxPinvLines(
   src: ArrayLike<number>,
   srcOff: number,
   outer: number,
   K: number,
+  inner: number,
   k: number,
   dst: Float64Array,
   dstOff: number,
@@ -234,12 +251,19 @@ function boxPinvLines(
     if ((n & (n - 1)) !== 0) powersOfTwo = false;
     scratch[inv + r] = 1 / n;
   }
-  for (let o = 0; o < outer; o++) {
-    const s0 = srcOff + o * K;
-    const d0 = dstOff + o * k;
+  const lines = outer * inner;
+  if (K === 3 && k === 2) {
+    pinv3to2(src, srcOff, outer, inner, dst, dstOff, sumInvCount);
+    return;
+  }
+  for (let line = 0; line < lines; line++) {
+    const o = Math.floor(line / inner);
+    const j = line - o * inner;
+    const s0 = srcOff + o * K * inner + j;
+    const d0 = dstOff + o * k * inner + j;
     for (let r = 0; r < L; r++) scratch[p + r] = 0;
     for (let i = 0, r = 0; i < K; i++) {
-      scratch[p + r]! += src[s0 + i]!;
+      scratch[p + r]! += src[s0 + i * inner]!;
       if (++r === L) r = 0;
     }
     let sumMean = 0;
@@ -262,12 +286,44 @@ function boxPinvLines(
     }
     let prev = 0;
     for (let i = 0, r = 0; i < k; i++) {
-      const cur = src[s0 + i]! - scratch[p + r]!;
+      const cur = src[s0 + i * inner]! - scratch[p + r]!;
       if (++r === L) r = 0;
-      dst[d0 + i] = cur - prev + (i >= L ? dst[d0 + i - L]! : 0);
+      dst[d0 + i * inner] = cur - prev + (i >= L ? dst[d0 + (i - L) * inner]! : 0);
       prev = cur;
     }
   }
+}
+
+/**
+ * boxPinvLines for K = 3, k = 2 (a 3×3 kernel's spatial axis at n = 2, the common case): the same operations
+ * in the same order, unrolled. Classes: r = 0 holds elements 0 and 2 (count 2), r = 1 element 1 (count 1).
+ */
+function pinv3to2(
+  src: ArrayLike<number>,
+  srcOff: number,
+  outer: number,
+  inner: number,
+  dst: Float64Array,
+  dstOff: number,
+  sumInvCount: number,
+): void {
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < inner; j++) {
+      const s0 = srcOff + o * 3 * inner + j;
+      const d0 = dstOff + o * 2 * inner + j;
+      const v0 = src[s0]!;
+      const v1 = src[s0 + inner]!;
+      const v2 = src[s0 + 2 * inner]!;
+      const m0 = (0 + v0 + v2) * 0.5;
+      const m1 = (0 + v1) * 1;
+      const lambda = (0 + m0 + m1) / sumInvCount;
+      const q0 = m0 - lambda * 0.5;
+      const q1 = m1 - lambda * 1;
+      const cur0 = v0 - q0;
+      const a0 = cur0 - 0 + 0;
+      dst[d0] = a0;
+      dst[d0 + inner] = v1 - q1 - cur0 + 0;
+    }
 }
 
 /**
