@@ -129,10 +129,10 @@ console.log("sumac bench (wall-clock, this machine; lower is better)\n");
 
   // 2. functional int8 vs the reference executor
   const x = fillNormal(rngFromString("bench"), new Float32Array(3 * 32 * 32)) as Float32Array;
-  const fn = time(() => simulate(p, tiny, { input: x }));
+  const fn = time(() => simulate(p, tiny, { input: x }), 5);
   const lp = c.value.layers;
   const scale = p.manifest.inputs[0]!.scale;
-  const ref = time(() => runInt8(lp, quantizeInput(x, scale)));
+  const ref = time(() => runInt8(lp, quantizeInput(x, scale)), 5);
   row("functional int8 simulation, resnet20:struct-a", fn.ms, { name: "reference executor", ms: ref.ms });
 }
 

@@ -265,73 +265,15 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
     for (let j = 0; j < kh; j++)
       for (let k = 0; k < kw; k++, t++) tapOff[t] = i * chanStride + (j * dil * w + k * dil) * pixStride;
   const o4 = dw ? 0 : cout - (cout % 4);
+  const tile = new Float64Array(16);
   const x4 = wo - (wo % 4);
   for (let o0 = 0; o0 < o4; o0 += 4) {
     const wa0 = wgt + o0 * wStride;
     for (let y = 0; y < ho; y++) {
       for (let x0 = 0; x0 < x4; x0 += 4) {
-        let s00 = 0,
-          s01 = 0,
-          s02 = 0,
-          s03 = 0,
-          s10 = 0,
-          s11 = 0,
-          s12 = 0,
-          s13 = 0;
-        let s20 = 0,
-          s21 = 0,
-          s22 = 0,
-          s23 = 0,
-          s30 = 0,
-          s31 = 0,
-          s32 = 0,
-          s33 = 0;
-        const pix = src + y * rowStep + x0 * step;
-        for (let t = 0; t < taps; t++) {
-          const wa = wa0 + t;
-          const w0 = W[wa]!,
-            w1 = W[wa + wStride]!,
-            w2 = W[wa + 2 * wStride]!,
-            w3 = W[wa + 3 * wStride]!;
-          const b = pix + tapOff[t]!;
-          const v0 = inp[b]!,
-            v1 = inp[b + step]!,
-            v2 = inp[b + 2 * step]!,
-            v3 = inp[b + 3 * step]!;
-          s00 += w0 * v0;
-          s01 += w0 * v1;
-          s02 += w0 * v2;
-          s03 += w0 * v3;
-          s10 += w1 * v0;
-          s11 += w1 * v1;
-          s12 += w1 * v2;
-          s13 += w1 * v3;
-          s20 += w2 * v0;
-          s21 += w2 * v1;
-          s22 += w2 * v2;
-          s23 += w2 * v3;
-          s30 += w3 * v0;
-          s31 += w3 * v1;
-          s32 += w3 * v2;
-          s33 += w3 * v3;
-        }
+        macTile(W, wa0, wStride, inp, src + y * rowStep + x0 * step, step, tapOff, tile);
         const p = y * wo + x0;
-        put(o0, p, s00);
-        put(o0, p + 1, s01);
-        put(o0, p + 2, s02);
-        put(o0, p + 3, s03);
-        put(o0 + 1, p, s10);
-        put(o0 + 1, p + 1, s11);
-        put(o0 + 1, p + 2, s12);
-        put(o0 + 1, p + 3, s13);
-        put(o0 + 2, p, s20);
-        put(o0 + 2, p + 1, s21);
-        put(o0 + 2, p + 2, s22);
-        put(o0 + 2, p + 3, s23);
-        put(o0 + 3, p, s30);
-        put(o0 + 3, p + 1, s31);
-        put(o0 + 3, p + 2, s32);
-        put(o0 + 3, p + 3, s33);
+        for (let r = 0; r < 16; r++) put(o0 + (r >> 2), p + (r & 3), tile[r]!);
       }
       // Pixels left over at the row's end, for this block of 4 channels.
       for (let o = o0; o < o0 + 4; o++) convPoint(o, y, x4, wo);
@@ -349,6 +291,84 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
       put(o, y * wo + x, sum);
     }
   }
+}
+
+/**
+ * One output-stationary register tile of conv/gemm: 4 output channels (weights `wStride` apart from `wa0`) × 4
+ * output pixels (inputs `step` apart from `pix`), summed over the taps in order; tile[4·channel + pixel].
+ * A small function of its own so that it is optimised early and independently of its caller.
+ */
+function macTile(
+  W: Storage,
+  wa0: number,
+  wStride: number,
+  inp: Storage,
+  pix: number,
+  step: number,
+  tapOff: Int32Array,
+  tile: Float64Array,
+): void {
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s03 = 0,
+    s10 = 0,
+    s11 = 0,
+    s12 = 0,
+    s13 = 0;
+  let s20 = 0,
+    s21 = 0,
+    s22 = 0,
+    s23 = 0,
+    s30 = 0,
+    s31 = 0,
+    s32 = 0,
+    s33 = 0;
+  const taps = tapOff.length;
+  for (let t = 0; t < taps; t++) {
+    const wa = wa0 + t;
+    const w0 = W[wa]!;
+    const w1 = W[wa + wStride]!;
+    const w2 = W[wa + 2 * wStride]!;
+    const w3 = W[wa + 3 * wStride]!;
+    const b = pix + tapOff[t]!;
+    const v0 = inp[b]!;
+    const v1 = inp[b + step]!;
+    const v2 = inp[b + 2 * step]!;
+    const v3 = inp[b + 3 * step]!;
+    s00 += w0 * v0;
+    s01 += w0 * v1;
+    s02 += w0 * v2;
+    s03 += w0 * v3;
+    s10 += w1 * v0;
+    s11 += w1 * v1;
+    s12 += w1 * v2;
+    s13 += w1 * v3;
+    s20 += w2 * v0;
+    s21 += w2 * v1;
+    s22 += w2 * v2;
+    s23 += w2 * v3;
+    s30 += w3 * v0;
+    s31 += w3 * v1;
+    s32 += w3 * v2;
+    s33 += w3 * v3;
+  }
+  tile[0] = s00;
+  tile[1] = s01;
+  tile[2] = s02;
+  tile[3] = s03;
+  tile[4] = s10;
+  tile[5] = s11;
+  tile[6] = s12;
+  tile[7] = s13;
+  tile[8] = s20;
+  tile[9] = s21;
+  tile[10] = s22;
+  tile[11] = s23;
+  tile[12] = s30;
+  tile[13] = s31;
+  tile[14] = s32;
+  tile[15] = s33;
 }
 
 const conv: ExecFn = (s, f) => convLike(s, f, false);
