@@ -87,13 +87,13 @@ export function sumPool1d(x: Float64Array, win: number): Float64Array {
 /** Output pixels per register block of conv2d (each pixel's receptive field is gathered into a row). */
 const PIXELS = 4;
 /** Output channels per register block of conv2d. */
-const CHANNELS = 4;
+const CHANNELS = 2;
 
 /**
  * Unpadded convolution, no bias: out[o,y,x] = sum_{i,j,k} x[g(o)*cpg+i, y*s+j*d, x*s+k*d] * w[o,i,j,k].
  * Im2col by blocks: the receptive fields of PIXELS output pixels are gathered into contiguous rows, then a
- * 4×4 register tile (4 output channels × 4 pixels, 16 accumulators) walks the K = cpg·kh·kw products with
- * 8 loads per 16 multiply-adds. Every output is one sum over q in order (exact for the int8 executor's
+ * 2×4 register tile (2 output channels × 4 pixels, 8 accumulators) walks the K = cpg·kh·kw products with
+ * 6 loads per 8 multiply-adds. Every output is one sum over q in order (exact for the int8 executor's
  * integers; fp32 sums are doubles, rounded to float32 by the caller).
  */
 export function conv2d(
@@ -129,7 +129,7 @@ export function conv2d(
         gatherField(xd, x.h, x.w, g * cpg, cpg, kh, kw, stride, dil, p0 + t, ow, rows, t * K);
       let o = oBegin;
       if (np === PIXELS)
-        for (; o + CHANNELS <= oEnd; o += CHANNELS) tile4x4(w, o * K, rows, K, out, o * plane + p0, plane);
+        for (; o + CHANNELS <= oEnd; o += CHANNELS) tile2x4(w, o * K, rows, K, out, o * plane + p0, plane);
       for (; o < oEnd; o++)
         for (let t = 0; t < np; t++) {
           const wb = o * K;
@@ -169,8 +169,8 @@ function gatherField(
     }
 }
 
-/** out[(o+a)·plane + p + b] = Σ_q w[wb + a·K + q] · rows[b·K + q] for a, b in 0..3. */
-function tile4x4(
+/** out[(o+a)·plane + p + b] = Σ_q w[wb + a·K + q] · rows[b·K + q] for a in 0..1, b in 0..3. */
+function tile2x4(
   w: Float64Array,
   wb: number,
   rows: Float64Array,
@@ -179,25 +179,16 @@ function tile4x4(
   ob: number,
   plane: number,
 ): void {
-  let a00 = 0,
-    a01 = 0,
-    a02 = 0,
-    a03 = 0;
-  let a10 = 0,
-    a11 = 0,
-    a12 = 0,
-    a13 = 0;
-  let a20 = 0,
-    a21 = 0,
-    a22 = 0,
-    a23 = 0;
-  let a30 = 0,
-    a31 = 0,
-    a32 = 0,
-    a33 = 0;
+  // 8 accumulators and 6 operands fit the 16 floating-point registers (a 4×4 tile spills).
+  let a00 = 0;
+  let a01 = 0;
+  let a02 = 0;
+  let a03 = 0;
+  let a10 = 0;
+  let a11 = 0;
+  let a12 = 0;
+  let a13 = 0;
   const w1 = wb + K;
-  const w2 = w1 + K;
-  const w3 = w2 + K;
   const r1 = K;
   const r2 = 2 * K;
   const r3 = 3 * K;
@@ -208,8 +199,6 @@ function tile4x4(
     const x3 = rows[r3 + q]!;
     const v0 = w[wb + q]!;
     const v1 = w[w1 + q]!;
-    const v2 = w[w2 + q]!;
-    const v3 = w[w3 + q]!;
     a00 += v0 * x0;
     a01 += v0 * x1;
     a02 += v0 * x2;
@@ -218,14 +207,6 @@ function tile4x4(
     a11 += v1 * x1;
     a12 += v1 * x2;
     a13 += v1 * x3;
-    a20 += v2 * x0;
-    a21 += v2 * x1;
-    a22 += v2 * x2;
-    a23 += v2 * x3;
-    a30 += v3 * x0;
-    a31 += v3 * x1;
-    a32 += v3 * x2;
-    a33 += v3 * x3;
   }
   out[ob] = a00;
   out[ob + 1] = a01;
@@ -236,16 +217,6 @@ function tile4x4(
   out[ob + 1] = a11;
   out[ob + 2] = a12;
   out[ob + 3] = a13;
-  ob += plane;
-  out[ob] = a20;
-  out[ob + 1] = a21;
-  out[ob + 2] = a22;
-  out[ob + 3] = a23;
-  ob += plane;
-  out[ob] = a30;
-  out[ob + 1] = a31;
-  out[ob + 2] = a32;
-  out[ob + 3] = a33;
 }
 
 /** y[p] = sum_q w[p,q] x[q] (no bias). */
