@@ -100,6 +100,11 @@ export function boxFullAxis(
   dstOff: number,
 ): void {
   const L = K - k + 1;
+  if (K === 1) {
+    // A length-1 axis (a 1×1 kernel's spatial axes): boxFull is 0 + a, elementwise.
+    for (let i = 0; i < outer * inner; i++) dst[dstOff + i] = 0 + src[srcOff + i]!;
+    return;
+  }
   if (inner === 1 && K === 3 && k === 2) {
     // Unrolled running sum of boxFull for the common 2 -> 3 case: same operations, same order.
     for (let o = 0; o < outer; o++) {
