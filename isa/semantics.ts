@@ -190,14 +190,20 @@ function pool(s: MachineState, f: Fields): void {
   const p2 = 2 ** shift;
   const half = shift > 0 ? p2 / 2 : 0;
   const top = 2 ** (bits - 1);
-  // Sum over channels first (one plane of partial sums), then the spatial window: the same exact integer.
+  // Sum over channels first (one plane of partial sums, slid along the channels: + entering − leaving
+  // plane), then the spatial window: the same exact integer (fp32: the same sum up to double rounding).
   const hw = h * w;
   const plane = new Float64Array(hw);
   for (let o = 0; o < co; o++) {
-    plane.fill(0);
-    for (let i = 0; i < kc; i++) {
-      const base = src + (o + i) * hw;
-      for (let p = 0; p < hw; p++) plane[p]! += act[base + p]!;
+    if (o === 0)
+      for (let i = 0; i < kc; i++) {
+        const base = src + i * hw;
+        for (let p = 0; p < hw; p++) plane[p]! += act[base + p]!;
+      }
+    else {
+      const enter = src + (o + kc - 1) * hw;
+      const leave = src + (o - 1) * hw;
+      for (let p = 0; p < hw; p++) plane[p] = plane[p]! + act[enter + p]! - act[leave + p]!;
     }
     for (let y = 0; y < ho; y++) {
       const at = dst + (o * ho + y) * wo * eb;
@@ -249,7 +255,7 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
   const step = stride * pixStride;
   const rowStep = stride * w * pixStride;
   const wStride = cin * kh * kw; // weights of one output channel: [i][j][k]
-  // Output-stationary register tiles: 4 output channels × 4 adjacent output pixels (16 accumulators), each tap
+  // Output-stationary register tiles: 4 output channels × 4 output pixels (16 accumulators), each tap
   // loading 4 weights and 4 inputs. Every output sums its taps in (i, j, k) order, whatever the tile.
   const put = (o: number, p: number, sum: number): void => {
     // Output layout: conv [o][y][x]; gemm [m][n].
@@ -264,38 +270,39 @@ function convLike(s: MachineState, f: Fields, isGemm: boolean): void {
   for (let i = 0, t = 0; i < cin; i++)
     for (let j = 0; j < kh; j++)
       for (let k = 0; k < kw; k++, t++) tapOff[t] = i * chanStride + (j * dil * w + k * dil) * pixStride;
+  // Input origin of every output pixel p (row-major over the tile), so that a tile of 4 pixels may span rows.
+  const origin = new Int32Array(T);
+  for (let y = 0, p = 0; y < ho; y++) for (let x = 0; x < wo; x++, p++) origin[p] = src + y * rowStep + x * step;
   const o4 = dw ? 0 : cout - (cout % 4);
+  const p4 = T - (T % 4);
   const tile = new Float64Array(16);
-  const x4 = wo - (wo % 4);
   for (let o0 = 0; o0 < o4; o0 += 4) {
     const wa0 = wgt + o0 * wStride;
-    for (let y = 0; y < ho; y++) {
-      for (let x0 = 0; x0 < x4; x0 += 4) {
-        macTile(W, wa0, wStride, inp, src + y * rowStep + x0 * step, step, tapOff, tile);
-        const p = y * wo + x0;
-        for (let r = 0; r < 16; r++) put(o0 + (r >> 2), p + (r & 3), tile[r]!);
-      }
-      // Pixels left over at the row's end, for this block of 4 channels.
-      for (let o = o0; o < o0 + 4; o++) convPoint(o, y, x4, wo);
+    for (let p = 0; p < p4; p += 4) {
+      macTile(W, wa0, wStride, inp, origin[p]!, origin[p + 1]!, origin[p + 2]!, origin[p + 3]!, tapOff, tile);
+      for (let r = 0; r < 16; r++) put(o0 + (r >> 2), p + (r & 3), tile[r]!);
     }
+    // Pixels left over, for this block of 4 channels.
+    for (let o = o0; o < o0 + 4; o++) convPoints(o, p4);
   }
   // Channels left over (and every depthwise channel): one output at a time.
-  for (let o = o4; o < cout; o++) for (let y = 0; y < ho; y++) convPoint(o, y, 0, wo);
+  for (let o = o4; o < cout; o++) convPoints(o, 0);
 
-  function convPoint(o: number, y: number, xFrom: number, xTo: number): void {
+  function convPoints(o: number, pFrom: number): void {
     const wa0 = wgt + o * wStride;
-    for (let x = xFrom; x < xTo; x++) {
-      const pix = src + (dw ? o * chanStride : 0) + y * rowStep + x * step;
+    const chan = dw ? o * chanStride : 0;
+    for (let p = pFrom; p < T; p++) {
+      const pix = origin[p]! + chan;
       let sum = 0;
       for (let t = 0; t < taps; t++) sum += W[wa0 + t]! * inp[pix + tapOff[t]!]!;
-      put(o, y * wo + x, sum);
+      put(o, p, sum);
     }
   }
 }
 
 /**
  * One output-stationary register tile of conv/gemm: 4 output channels (weights `wStride` apart from `wa0`) × 4
- * output pixels (inputs `step` apart from `pix`), summed over the taps in order; tile[4·channel + pixel].
+ * output pixels (input origins q0..q3), summed over the taps in order; tile[4·channel + pixel].
  * A small function of its own so that it is optimised early and independently of its caller.
  */
 function macTile(
@@ -303,8 +310,10 @@ function macTile(
   wa0: number,
   wStride: number,
   inp: Storage,
-  pix: number,
-  step: number,
+  q0: number,
+  q1: number,
+  q2: number,
+  q3: number,
   tapOff: Int32Array,
   tile: Float64Array,
 ): void {
@@ -331,11 +340,11 @@ function macTile(
     const w1 = W[wa + wStride]!;
     const w2 = W[wa + 2 * wStride]!;
     const w3 = W[wa + 3 * wStride]!;
-    const b = pix + tapOff[t]!;
-    const v0 = inp[b]!;
-    const v1 = inp[b + step]!;
-    const v2 = inp[b + 2 * step]!;
-    const v3 = inp[b + 3 * step]!;
+    const b = tapOff[t]!;
+    const v0 = inp[q0 + b]!;
+    const v1 = inp[q1 + b]!;
+    const v2 = inp[q2 + b]!;
+    const v3 = inp[q3 + b]!;
     s00 += w0 * v0;
     s01 += w0 * v1;
     s02 += w0 * v2;
