@@ -48,7 +48,9 @@ export function structure(lp: LayerProgram, graph: Graph, opts: StructureOptions
   const layers = lp.layers.map((l): Layer => {
     const forced = file?.[l.name];
     const node = nodes.get(l.name);
-    if (l.kind === "conv") return structureConv(l, forced, node?.op === "conv" ? node.structure : undefined, ctx);
+    // A layer normalise already made structured (an already-decomposed sum-pool + conv) keeps its (c, n).
+    const given = node?.op === "conv" ? node.structure : l.kind === "conv" ? l.structured : undefined;
+    if (l.kind === "conv") return structureConv(l, forced, given, ctx);
     if (l.kind === "fc") return structureFc(l, forced, node?.op === "fc" ? node.structure : undefined, ctx);
     return l;
   });
