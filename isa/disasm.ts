@@ -27,7 +27,7 @@ function operand(row: RowLayout, i: Instr, index: number, item: SyntaxItem): str
     const sel = row.byName.get(item.mem);
     const buf = sel?.kind === "enum" ? String(field(row, i, index, item.mem)) : item.mem;
     const addr = Number(field(row, i, index, item.addr));
-    const text = `${buf}[${hex(addr, item.mem === "dram" ? 8 : 4)}]`;
+    const text = `${buf}[${hex(addr, buf === "dram" ? 8 : 4)}]`;
     return item.key ? `${item.key}=${text}` : text;
   }
   const vals = item.fields.map((n) => String(field(row, i, index, n)));

@@ -112,7 +112,7 @@ function load(s: MachineState, f: Fields): void {
   const buf = bufferOf(str(f, "buf"));
   const dst = s.sram[buf];
   const sram = num(f, "sram"),
-    dram = num(f, "dram");
+    from = num(f, "dram");
   const c = num(f, "c"),
     h = num(f, "h"),
     w = num(f, "w");
@@ -123,10 +123,24 @@ function load(s: MachineState, f: Fields): void {
     pl = num(f, "pl"),
     pr = num(f, "pr");
   const es = elementBytes(s, buf, sram);
+  // src=act: the same padded tile copy, read out of the act buffer (int8 activations, 1-byte elements).
+  const local = f["src"] === "act";
+  const srcMem = local ? s.sram.act : s.dram;
+  const ses = local ? ELEMENT_BYTES.act : es;
   const H = h + pt + pb,
     W = w + pl + pr;
-  if (c * h * w > 0) check(s.dram, "dram", dram, dram + (((c - 1) * prows + h - 1) * rstride + w) * es);
+  if (c * h * w > 0)
+    check(srcMem, local ? "act" : "dram", from, from + (((c - 1) * prows + h - 1) * rstride + w) * ses);
   check(dst, buf, sram, sram + c * H * W * es);
+  // Read the whole source tile before writing (an instruction reads all operands, then writes): a local copy may
+  // overlap its own destination.
+  const tile = local ? new Float64Array(c * h * w) : undefined;
+  if (tile)
+    for (let ci = 0, k = 0; ci < c; ci++)
+      for (let yy = 0; yy < h; yy++) {
+        const row = from + (ci * prows + yy) * rstride * ses;
+        for (let xx = 0; xx < w; xx++) tile[k++] = srcMem[row + xx * ses]!;
+      }
   for (let ci = 0; ci < c; ci++)
     for (let y = 0; y < H; y++) {
       const row = sram + (ci * H + y) * W * es;
@@ -135,10 +149,18 @@ function load(s: MachineState, f: Fields): void {
         for (let x = 0; x < W; x++) dst[row + x * es] = 0;
         continue;
       }
-      const src = dram + ((ci * prows + yy) * rstride - pl) * es;
+      if (tile) {
+        const t0 = (ci * h + yy) * w - pl;
+        for (let x = 0; x < W; x++) {
+          const xx = x - pl;
+          dst[row + x * es] = xx < 0 || xx >= w ? 0 : tile[t0 + x]!;
+        }
+        continue;
+      }
+      const src = from + ((ci * prows + yy) * rstride - pl) * ses;
       for (let x = 0; x < W; x++) {
         const xx = x - pl;
-        dst[row + x * es] = xx < 0 || xx >= w ? 0 : s.dram[src + x * es]!;
+        dst[row + x * es] = xx < 0 || xx >= w ? 0 : srcMem[src + x * ses]!;
       }
     }
 }

@@ -16,7 +16,8 @@
 // - Vector unit: requant = bias add + multiply + shift + two compares (clamp) per element; add = one multiply per
 //   operand, one add, shift, clamp; avg pool / gap = window sums, one multiply + shift + clamp per output; max
 //   pool = one compare per in-bounds tap beyond the first.
-// - DMA: DRAM bytes = c*h*w*element size; SRAM bytes written include the zero padding.
+// - DMA: DRAM bytes = c*h*w*element size; SRAM bytes written include the zero padding. A load with src=act reads
+//   c*h*w bytes of the act buffer instead of DRAM (sram.act.read) and moves no DRAM bytes.
 
 import { ACTION_COUNTER_NAMES, type ActionCounter } from "../isa/counters.js";
 import type { HwConfig } from "../isa/hw/types.js";
@@ -24,7 +25,7 @@ import { ELEMENT_BYTES, QUEUES, type Buffer } from "../isa/instructions.js";
 import { bufferOf, num, outSize, PoolWidths, str } from "../isa/semantics.js";
 import type { Instr } from "../isa/types.js";
 import { SimulationError } from "./errors.js";
-import { dmaTiming } from "./units/dma.js";
+import { dmaTiming, localCopyCycles } from "./units/dma.js";
 import { macMapping } from "./units/mac.js";
 import { poolCycles, poolOutputs, poolPassAdds } from "./units/pool.js";
 import { vecCycles } from "./units/vec.js";
@@ -119,8 +120,17 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       if (ins.op === "load") {
         const H = h + num(f, "pt") + num(f, "pb"),
           W = w + num(f, "pl") + num(f, "pr");
+        const written = c * H * W * es;
+        add(sramKey(buf, "write"), written);
+        if (f["src"] === "act") {
+          // A local padded copy: no DRAM bytes and no DRAM port (units/dma.ts localCopyCycles).
+          add("sram.act.read", c * h * w);
+          a.portCycles[i] = 0;
+          a.latency[i] = 0;
+          a.duration[i] = localCopyCycles(written, hw);
+          return Q("ld");
+        }
         add("dram.read", bytes);
-        add(sramKey(buf, "write"), c * H * W * es);
       } else {
         add("dram.write", bytes);
         add(sramKey(buf, "read"), bytes);

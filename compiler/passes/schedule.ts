@@ -138,6 +138,7 @@ class Emitter {
           pb: 0,
           pl: 0,
           pr: 0,
+          src: "dram",
         }),
         { writes: [{ buf, lo: sram + off, hi: sram + off + n }] },
       );
@@ -188,6 +189,7 @@ class Emitter {
         pb,
         pl,
         pr,
+        src: "dram",
       }),
       {
         writes: [{ buf: "act", lo: sram, hi: sram + bytes }],
@@ -438,6 +440,7 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
           pb: 0,
           pl: 0,
           pr: 0,
+          src: "dram",
         }),
         {
           writes: [{ buf: "act", lo: inAddr + off, hi: inAddr + off + nEl }],
@@ -646,6 +649,7 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
               pb: bRows - (r1 - r0),
               pl: 0,
               pr,
+              src: "dram",
             }),
             {
               writes: [{ buf: "act", lo: bAddr, hi: bAddr + bytes }],

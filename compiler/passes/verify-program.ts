@@ -53,19 +53,22 @@ interface Access {
 /** Byte ranges an instruction touches (bounding ranges for strided DRAM tiles). */
 export function accessesOf(ins: Instr, poolBytes: number): Access[] {
   const f = (n: string) => num(ins, n);
-  const dramSpan = (es: number) => {
+  // A load with src=act reads its strided source tile from the act buffer (1-byte elements), not DRAM.
+  const dramSpan = (es: number, mem: "dram" | "act" = "dram") => {
     const [c, h, w] = [f("c"), f("h"), f("w")];
     if (c * h * w === 0) return [];
-    return [
-      { mem: "dram" as const, lo: f("dram"), hi: f("dram") + (((c - 1) * f("prows") + h - 1) * f("rstride") + w) * es },
-    ];
+    return [{ mem, lo: f("dram"), hi: f("dram") + (((c - 1) * f("prows") + h - 1) * f("rstride") + w) * es }];
   };
   const eb = (b: Buffer) => (b === "pool" ? poolBytes : ELEMENT_BYTES[b]);
   switch (ins.op) {
     case "load": {
       const b = String(ins.f.buf) as Buffer;
       const n = f("c") * (f("h") + f("pt") + f("pb")) * (f("w") + f("pl") + f("pr"));
-      return [{ mem: b, lo: f("sram"), hi: f("sram") + n * eb(b) }, ...dramSpan(eb(b))];
+      const local = ins.f.src === "act";
+      return [
+        { mem: b, lo: f("sram"), hi: f("sram") + n * eb(b) },
+        ...(local ? dramSpan(ELEMENT_BYTES.act, "act") : dramSpan(eb(b))),
+      ];
     }
     case "store": {
       const b = String(ins.f.buf) as Buffer;

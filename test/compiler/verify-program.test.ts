@@ -11,7 +11,7 @@ const hw = resolveHw({ preset: "tiny" });
 const load = (sram: number, sync: { wait?: ("mac" | "vec" | "st")[]; signal?: ("mac" | "vec" | "st")[] } = {}): Instr =>
   instr(
     "load",
-    { buf: "act", sram, dram: 0, c: 1, h: 4, w: 16, rstride: 16, prows: 4, pt: 0, pb: 0, pl: 0, pr: 0 },
+    { buf: "act", sram, dram: 0, c: 1, h: 4, w: 16, rstride: 16, prows: 4, pt: 0, pb: 0, pl: 0, pr: 0, src: "dram" },
     sync,
   );
 const convI = (sync: { wait?: ("ld" | "vec")[]; signal?: ("ld" | "vec")[] } = {}): Instr =>
@@ -146,6 +146,7 @@ describe("verify-program", () => {
       pb: 0,
       pl: 0,
       pr: 0,
+      src: "dram",
     });
     expect(() => verifyProgram(program([wide, halt]), hw)).to.throw(/#0 load/);
     expect(() => verifyProgram(program([load(0)]), hw)).to.throw(/does not end with halt/);

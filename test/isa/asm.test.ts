@@ -62,6 +62,7 @@ describe("assembler", () => {
         pb: 1,
         pl: 1,
         pr: 1,
+        src: "dram",
       },
     });
     expect(p.instrs[2]!.f).to.include({ buf: "par", sram: 0x1000, dram: 0xff00, rstride: 64, c: 1, h: 1, w: 64 });
@@ -95,6 +96,30 @@ describe("assembler", () => {
         "conv        acc[0x0000] <- act[0x0040] w=wgt[0x0400] in=(32,10,10) k=(3,3) stride=2 dil=1 cout=32 dw accum wait=ld,vec\n" +
         "sync        q=vec\n" +
         "halt\n",
+    );
+  });
+
+  it("load src=act: the source buffer is written act[...], DRAM text unchanged, both canonical", () => {
+    const text = disassemble(
+      assemble(
+        `load act[256] <- act[0x12000] shape=(16,8,32) rstride=32 prows=32 pad=(1,1,1,1)
+         load act[0] <- dram[16] shape=(1,1,1) rstride=1 prows=1 pad=(0,0,0,0)`,
+        "x.s",
+      ),
+    );
+    expect(text).to.equal(
+      "load        act[0x0100] <- act[0x12000] shape=(16,8,32) rstride=32 prows=32 pad=(1,1,1,1)\n" +
+        "load        act[0x0000] <- dram[0x00000010] shape=(1,1,1) rstride=1 prows=1 pad=(0,0,0,0)\n",
+    );
+    const [local, remote] = assemble(text, "canon.s");
+    expect(local!.f).to.include({ src: "act", dram: 0x12000, sram: 0x100 });
+    expect(remote!.f).to.include({ src: "dram", dram: 16 });
+    // The new field is the last one: bit 126 of the word, so bytes 0..14 of a dram load are unchanged.
+    const bin = encodeProgram([local!, { ...local!, f: { ...local!.f, src: "dram" } }]);
+    expect(bin[15]! ^ bin[31]!).to.equal(0x40);
+    expect(Buffer.from(bin.subarray(0, 15)).equals(Buffer.from(bin.subarray(16, 31)))).to.equal(true);
+    expect(firstLines(errorsOf("load act[0] <- wgt[0] shape=(1,1,1) rstride=1 prows=1 pad=(0,0,0,0)\n"))).to.deep.equal(
+      ["bad.s:1:16: load: bad buffer 'wgt' for the source (expected dram or act)"],
     );
   });
 

@@ -93,6 +93,7 @@ describe("isa codec", () => {
         pb: 0,
         pl: 0,
         pr: 0,
+        src: "dram",
       }),
     );
     // bits: 0 opcode 1; 18 → byte 2 bit 2 (0x04); 34 → byte 4 bit 2 (0x04)

@@ -41,7 +41,7 @@ describe("engines", () => {
     const ld = (sig: ("mac" | "st")[] = []) =>
       instr(
         "load",
-        { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8, pt: 0, pb: 0, pl: 0, pr: 0 },
+        { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8, pt: 0, pb: 0, pl: 0, pr: 0, src: "dram" },
         { signal: sig },
       );
     const st = instr(
@@ -79,6 +79,7 @@ describe("engines", () => {
       pb: 0,
       pl: 0,
       pr: 0,
+      src: "dram",
     });
     const st = instr("store", { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8 });
     const res = simulate(program(hw, [ld, st, instr("halt", {})]), hw, { timingOnly: true, engine: "stepped" });

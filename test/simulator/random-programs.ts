@@ -48,6 +48,7 @@ function randomOp(r: () => number, q: Queue, sync: { wait: Queue[]; signal: Queu
           pb: 0,
           pl: randInt(r, 0, 1),
           pr: 0,
+          src: "dram",
         },
         sync,
       );

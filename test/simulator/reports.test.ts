@@ -30,10 +30,11 @@ function convProgram(hw: ReturnType<typeof hwOf>) {
       pb: 1,
       pl: 1,
       pr: 1,
+      src: "dram",
     }),
     instr(
       "load",
-      { buf: "wgt", sram: 0, dram: 4096, c: 1, h: 1, w: 288, rstride: 288, prows: 1, pt: 0, pb: 0, pl: 0, pr: 0 },
+      { buf: "wgt", sram: 0, dram: 4096, c: 1, h: 1, w: 288, rstride: 288, prows: 1, pt: 0, pb: 0, pl: 0, pr: 0, src: "dram" },
       { signal: ["mac"] },
     ),
     instr(

@@ -46,6 +46,7 @@ describe("semantics", () => {
         pb: 0,
         pl: 0,
         pr: 1,
+        src: "dram",
       }),
     );
     // Each plane is 3x3: a zero row, then [x(1,1) x(1,2) 0], [x(2,1) x(2,2) 0].
@@ -70,6 +71,7 @@ describe("semantics", () => {
         pb: 0,
         pl: 0,
         pr: 0,
+        src: "dram",
       }),
     );
     expect(get(s.sram.par, 16, 4, 4)).to.deep.equal([5, -6, 7, 8]);
