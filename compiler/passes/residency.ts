@@ -3,10 +3,12 @@
 //
 // The rule. A layer output T (not the model's output) is *resident* when
 //   1. its producer writes it in whole-width row blocks of R rows (R = H: whole planes);
-//   2. at least one consumer can read those blocks where they lie: an add whose row tiles are the same R rows
-//      (operand b of an option-A shortcut: R = rows x stride), or a pooling/gap/fc/unpadded whole-tensor conv
-//      when R = H. Consumers that need zero padding (3x3 convs) cannot: the MAC and sum-pool units read dense,
-//      unpadded tiles and only a DRAM load adds padding, so those consumers still load T from DRAM;
+//   2. at least one consumer can read it on chip. *Direct* readers use the blocks where they lie: an add whose
+//      row tiles are the same R rows (operand b of an option-A shortcut: R = rows x stride), or a pooling/gap/fc/
+//      unpadded whole-tensor conv when R = H. *Local* readers are the other convs (padded 3x3 convs, structured
+//      layers whose sum-pool reads a padded tile) when R = H: the layout is then plain [c][h][w] and each of
+//      their input tiles becomes a `load src=act` (the DMA's padded tile copy out of the act SRAM, rstride = W,
+//      prows = H) into their usual input slot instead of a load from DRAM. Anything else loads T from DRAM;
 //   3. T fits, for every layer from its producer to its last direct consumer, above that layer's working slots
 //      and beside the other resident tensors alive then (first fit from the top of the act buffer).
 // A resident T is stored to DRAM as well only when some consumer reads it from there (or it is the output).
@@ -49,9 +51,11 @@ export interface Residency {
   readonly tensors: ReadonlyMap<string, ResidentTensor>;
   /** Operands read straight from SRAM, as `${layer}:${operand index}`. */
   readonly direct: ReadonlySet<string>;
+  /** Operands whose (padded) input tiles are copied out of the resident tensor with `load src=act`. */
+  readonly local: ReadonlySet<string>;
 }
 
-export const NO_RESIDENCY: Residency = { tensors: new Map(), direct: new Set() };
+export const NO_RESIDENCY: Residency = { tensors: new Map(), direct: new Set(), local: new Set() };
 
 /** act byte address of the block of image `img` that starts at row y0 (a block start), from channel c0. */
 export function blockAddr(t: ResidentTensor, img: number, y0: number, c0: number, blockRows: number): number {
@@ -61,6 +65,11 @@ export function blockAddr(t: ResidentTensor, img: number, y0: number, c0: number
 /** The resident tensor operand `k` of layer `i` reads from SRAM, if any. */
 export function directInput(res: Residency, lp: LayerPlan, i: number, k: number): ResidentTensor | undefined {
   return res.direct.has(`${i}:${k}`) ? res.tensors.get(lp.layer.inputs[k]!) : undefined;
+}
+
+/** The resident tensor (a whole [c][h][w] per image) whose tiles operand `k` of layer `i` copies with src=act loads. */
+export function localInput(res: Residency, lp: LayerPlan, i: number, k: number): ResidentTensor | undefined {
+  return res.local.has(`${i}:${k}`) ? res.tensors.get(lp.layer.inputs[k]!) : undefined;
 }
 
 /** The resident region layer `i` writes its output into, if any. */
@@ -107,6 +116,11 @@ function canReadDirect(plan: LayerPlan, k: number, h: number, w: number, rows: n
   }
 }
 
+/** Whether operand k of a plan can copy its input tiles out of a resident [c][h][w] tensor with src=act loads. */
+function canReadLocal(plan: LayerPlan, k: number, h: number, rows: number): boolean {
+  return plan.kind === "conv" && k === 0 && rows === h;
+}
+
 interface Placed {
   readonly lo: number;
   readonly hi: number;
@@ -124,6 +138,8 @@ export function planResidency(
   hw: HwConfig,
   batch: number,
   enabled: boolean,
+  /** Let padded convs copy their tiles from resident tensors (src=act loads); false: the earlier rule. */
+  localReads = true,
 ): { plans: LayerPlan[]; residency: Residency } {
   if (!enabled) return { plans: [...plans], residency: NO_RESIDENCY };
   const out = [...plans];
@@ -145,6 +161,7 @@ export function planResidency(
   const placed: Placed[] = [];
   const tensors = new Map<string, ResidentTensor>();
   const direct = new Set<string>();
+  const local = new Set<string>();
 
   out.forEach((p, i) => {
     const name = p.layer.output;
@@ -157,6 +174,7 @@ export function planResidency(
     const aligned = (n: number) => n % SRAM_ADDR_UNIT === 0;
     if (!aligned(R * w) || !aligned((h % R) * w) || !aligned(imageBytes)) return;
     const readers: string[] = [];
+    const copiers: string[] = [];
     let fromDram = false;
     let lastUse = -1;
     for (let j = i + 1; j < out.length; j++) {
@@ -165,10 +183,13 @@ export function planResidency(
         if (canReadDirect(out[j]!, k, h, w, R)) {
           readers.push(`${j}:${k}`);
           lastUse = j;
+        } else if (localReads && canReadLocal(out[j]!, k, h, R)) {
+          copiers.push(`${j}:${k}`);
+          lastUse = j;
         } else fromDram = true;
       });
     }
-    if (readers.length === 0) return;
+    if (readers.length + copiers.length === 0) return;
     const bytes = align16(imageBytes * batch);
     let floor = 0;
     for (let j = i; j <= lastUse; j++) floor = Math.max(floor, work[j]!);
@@ -193,10 +214,11 @@ export function planResidency(
         stored: fromDram,
       });
       for (const r of readers) direct.add(r);
+      for (const r of copiers) local.add(r);
       return;
     }
   });
-  return { plans: out, residency: { tensors, direct } };
+  return { plans: out, residency: { tensors, direct, local } };
 }
 
 /** Allocations whose act use includes the resident tensors alive during each layer (for peaks and checks). */
@@ -212,9 +234,9 @@ export function withResidents(allocs: readonly Allocation[], res: Residency): Al
 export function printResidency(res: Residency, plans: readonly LayerPlan[]): string {
   if (res.tensors.size === 0) return "resident: none\n";
   const lines = [...res.tensors.values()].map((t) => {
-    const readers = [...res.direct]
+    const readers = [...res.direct, ...res.local]
       .filter((d) => plans[Number(d.split(":")[0])]!.layer.inputs[Number(d.split(":")[1])] === t.name)
-      .map((d) => plans[Number(d.split(":")[0])]!.layer.name);
+      .map((d) => `${plans[Number(d.split(":")[0])]!.layer.name}${res.local.has(d) ? " (src=act)" : ""}`);
     return `resident ${t.name} act@0x${t.addr.toString(16)} ${t.bytes} bytes, rows ${t.rows}, ${plans[t.producer]!.layer.name} -> ${readers.join(",")}${t.stored ? " (also stored)" : ""}`;
   });
   return `${lines.join("\n")}\n`;

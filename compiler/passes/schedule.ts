@@ -13,7 +13,15 @@ import type { Instr } from "../../isa/types.js";
 import type { HwConfig } from "../../isa/hw/types.js";
 import type { DramLayout, LayerRegions, TensorRegion } from "../dram-layout.js";
 import type { Allocation } from "./allocate.js";
-import { blockAddr, directInput, NO_RESIDENCY, residentOutput, type Residency } from "./residency.js";
+import {
+  blockAddr,
+  directInput,
+  localInput,
+  NO_RESIDENCY,
+  residentOutput,
+  type Residency,
+  type ResidentTensor,
+} from "./residency.js";
 import {
   chw,
   inRowsFor,
@@ -152,7 +160,7 @@ class Emitter {
    * Returns the SRAM bytes written.
    */
   loadTile(
-    t: TensorRegion,
+    t: TensorRegion | ResidentTensor,
     image: number,
     sram: number,
     c0: number,
@@ -173,7 +181,38 @@ class Emitter {
     if (pt > 3 || pb > 3 || pl > 3 || pr > 3)
       throw new Error(`schedule: padding (${pt},${pb},${pl},${pr}) beyond the load's limit`);
     const bytes = (c1 - c0) * (y1 - y0) * (x1 - x0);
-    const dram = t.addr + image * t.imageBytes + (c0 * t.h + r0) * t.w + q0;
+    // A resident source (only whole-plane ones, rows = h) is [c][h][w] per image in the act SRAM, like DRAM.
+    const resident = "producer" in t;
+    const from = t.addr + image * t.imageBytes + (c0 * t.h + r0) * t.w + q0;
+    if (resident && t.rows !== t.h) throw new Error(`schedule: resident ${t.name} is not whole planes`);
+    const n = (c1 - c0) * Math.max(0, r1 - r0) * Math.max(0, q1 - q0);
+    if (resident) {
+      const last = t.addr + image * t.imageBytes + ((c1 - 1) * t.h + r1 - 1) * t.w + q1;
+      this.emit(
+        "ld",
+        instr("load", {
+          buf: "act",
+          sram,
+          dram: from,
+          c: c1 - c0,
+          h: Math.max(0, r1 - r0),
+          w: Math.max(0, q1 - q0),
+          rstride: t.w,
+          prows: t.h,
+          pt,
+          pb,
+          pl,
+          pr,
+          src: "act",
+        }),
+        {
+          reads: n > 0 ? [{ buf: "act", lo: from, hi: last }] : [],
+          writes: [{ buf: "act", lo: sram, hi: sram + bytes }],
+        },
+      );
+      return bytes;
+    }
+    const dram = from;
     this.emit(
       "ld",
       instr("load", {
@@ -292,6 +331,7 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
   const { weightAt, parAt } = residentParams(em, plan, alloc, regions);
   const res = ctx.residency ?? NO_RESIDENCY;
   const inRes = directInput(res, plan, em.layer, 0);
+  const inLocal = localInput(res, plan, em.layer, 0);
   const outRes = residentOutput(res, plan, em.layer);
   const eShift = ctx.dtype === "int8" ? (l.q?.eShift ?? 0) : 0;
   const poolMode = ctx.hw.pool.mode;
@@ -319,7 +359,7 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
           const inAddr = inRes ? blockAddr(inRes, img, 0, c0, inRes.h) : em.slot(alloc, "in");
           const inBytes = inRes
             ? (c1 - c0) * inRows * inCols
-            : em.loadTile(inT, img, inAddr, c0, c1, iy0, iy0 + inRows, ix0, ix0 + inCols);
+            : em.loadTile(inLocal ?? inT, img, inAddr, c0, c1, iy0, iy0 + inRows, ix0, ix0 + inCols);
           if (!st) return { sbuf: "act", src: inAddr, bytes: inBytes };
           const eAddr = em.slot(alloc, "e");
           const ec = c1 - c0 - kc + 1;
