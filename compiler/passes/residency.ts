@@ -43,8 +43,14 @@ export interface ResidentTensor {
   /** Index of the producing layer and of the last layer that reads it from SRAM. */
   readonly producer: number;
   readonly lastUse: number;
-  /** Also stored to DRAM: the model output, or a consumer that reads it from DRAM (padding). */
+  /** Also stored to DRAM: the model output, or a consumer that reads it from DRAM. */
   readonly stored: boolean;
+  /**
+   * The producer writes row blocks smaller than the planes, yet the tensor is kept as whole planes (rows = h) so
+   * that padded readers can copy tiles out of it: each output tile goes to the producer's usual out slot and one
+   * `load src=act` per channel copies it into place (an SRAM copy instead of a DRAM store and load).
+   */
+  readonly copied: boolean;
 }
 
 export interface Residency {
@@ -118,7 +124,7 @@ function canReadDirect(plan: LayerPlan, k: number, h: number, w: number, rows: n
 
 /** Whether operand k of a plan can copy its input tiles out of a resident [c][h][w] tensor with src=act loads. */
 function canReadLocal(plan: LayerPlan, k: number, h: number, rows: number): boolean {
-  return plan.kind === "conv" && k === 0 && rows === h;
+  return rows === h && ((plan.kind === "conv" && k === 0) || plan.kind === "add");
 }
 
 interface Placed {
@@ -173,49 +179,65 @@ export function planResidency(
     // Every block and channel offset must be an SRAM row address (16 bytes).
     const aligned = (n: number) => n % SRAM_ADDR_UNIT === 0;
     if (!aligned(R * w) || !aligned((h % R) * w) || !aligned(imageBytes)) return;
-    const readers: string[] = [];
-    const copiers: string[] = [];
-    let fromDram = false;
-    let lastUse = -1;
-    for (let j = i + 1; j < out.length; j++) {
-      out[j]!.layer.inputs.forEach((t, k) => {
-        if (t !== name) return;
-        if (canReadDirect(out[j]!, k, h, w, R)) {
-          readers.push(`${j}:${k}`);
-          lastUse = j;
-        } else if (localReads && canReadLocal(out[j]!, k, h, R)) {
-          copiers.push(`${j}:${k}`);
-          lastUse = j;
-        } else fromDram = true;
-      });
+    // Readers as the producer lays the tensor out (blocks of R rows), and, when R < h, as whole planes filled by
+    // per-channel copies; the copies are worth it only when they take more readers off DRAM.
+    const classify = (rows: number) => {
+      const readers: string[] = [];
+      const copiers: string[] = [];
+      let fromDram = 0;
+      let lastUse = -1;
+      for (let j = i + 1; j < out.length; j++) {
+        out[j]!.layer.inputs.forEach((t, k) => {
+          if (t !== name) return;
+          if (canReadDirect(out[j]!, k, h, w, rows)) {
+            readers.push(`${j}:${k}`);
+            lastUse = j;
+          } else if (localReads && canReadLocal(out[j]!, k, h, rows)) {
+            copiers.push(`${j}:${k}`);
+            lastUse = j;
+          } else fromDram++;
+        });
+      }
+      return { rows, readers, copiers, fromDram, lastUse };
+    };
+    const blocks = classify(R);
+    const modes = [blocks];
+    if (localReads && R < h && blocks.fromDram > 0 && aligned(h * w) && (p.kind === "conv" || p.kind === "add")) {
+      const planes = classify(h);
+      // Planes first when they take more readers off DRAM; blocks still when the planes do not fit.
+      if (planes.fromDram < blocks.fromDram) modes.unshift(planes);
     }
-    if (readers.length + copiers.length === 0) return;
     const bytes = align16(imageBytes * batch);
-    let floor = 0;
-    for (let j = i; j <= lastUse; j++) floor = Math.max(floor, work[j]!);
-    const live = placed.filter((q) => q.from <= lastUse && q.to >= i);
-    const tops = [cap, ...live.map((q) => q.lo)].sort((a, b) => b - a);
-    for (const top of tops) {
-      const lo = Math.floor((top - bytes) / SRAM_ADDR_UNIT) * SRAM_ADDR_UNIT;
-      if (lo < floor) continue;
-      if (live.some((q) => q.lo < lo + bytes && lo < q.hi)) continue;
-      placed.push({ lo, hi: lo + bytes, from: i, to: lastUse });
-      tensors.set(name, {
-        name,
-        addr: lo,
-        bytes,
-        imageBytes,
-        c,
-        h,
-        w,
-        rows: R,
-        producer: i,
-        lastUse,
-        stored: fromDram,
-      });
-      for (const r of readers) direct.add(r);
-      for (const r of copiers) local.add(r);
-      return;
+    for (const mode of modes) {
+      const { readers, copiers, lastUse } = mode;
+      if (readers.length + copiers.length === 0) continue;
+      let floor = 0;
+      for (let j = i; j <= lastUse; j++) floor = Math.max(floor, work[j]!);
+      const live = placed.filter((q) => q.from <= lastUse && q.to >= i);
+      const tops = [cap, ...live.map((q) => q.lo)].sort((a, b) => b - a);
+      for (const top of tops) {
+        const lo = Math.floor((top - bytes) / SRAM_ADDR_UNIT) * SRAM_ADDR_UNIT;
+        if (lo < floor) continue;
+        if (live.some((q) => q.lo < lo + bytes && lo < q.hi)) continue;
+        placed.push({ lo, hi: lo + bytes, from: i, to: lastUse });
+        tensors.set(name, {
+          name,
+          addr: lo,
+          bytes,
+          imageBytes,
+          c,
+          h,
+          w,
+          rows: mode.rows,
+          producer: i,
+          lastUse,
+          stored: mode.fromDram > 0,
+          copied: mode.rows !== R,
+        });
+        for (const r of readers) direct.add(r);
+        for (const r of copiers) local.add(r);
+        return;
+      }
     }
   });
   return { plans: out, residency: { tensors, direct, local } };
@@ -237,7 +259,7 @@ export function printResidency(res: Residency, plans: readonly LayerPlan[]): str
     const readers = [...res.direct, ...res.local]
       .filter((d) => plans[Number(d.split(":")[0])]!.layer.inputs[Number(d.split(":")[1])] === t.name)
       .map((d) => `${plans[Number(d.split(":")[0])]!.layer.name}${res.local.has(d) ? " (src=act)" : ""}`);
-    return `resident ${t.name} act@0x${t.addr.toString(16)} ${t.bytes} bytes, rows ${t.rows}, ${plans[t.producer]!.layer.name} -> ${readers.join(",")}${t.stored ? " (also stored)" : ""}`;
+    return `resident ${t.name} act@0x${t.addr.toString(16)} ${t.bytes} bytes, rows ${t.rows}, ${plans[t.producer]!.layer.name} -> ${readers.join(",")}${t.copied ? " (copied into planes)" : ""}${t.stored ? " (also stored)" : ""}`;
   });
   return `${lines.join("\n")}\n`;
 }

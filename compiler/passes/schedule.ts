@@ -239,7 +239,7 @@ class Emitter {
   }
 
   loadRows(
-    t: TensorRegion,
+    t: TensorRegion | ResidentTensor,
     image: number,
     sram: number,
     c0: number,
@@ -250,6 +250,60 @@ class Emitter {
     pr: number,
   ): number {
     return this.loadTile(t, image, sram, c0, c1, y0, y1, -pl, t.w + pr);
+  }
+
+  /**
+   * Copies an output tile [c1-c0][y1-y0][w] from its slot into a whole-plane resident tensor (copied: true), one
+   * `load src=act` per channel: the channel's rows are contiguous in both places, the channels are not.
+   */
+  copyIntoPlanes(t: ResidentTensor, image: number, from: number, c0: number, c1: number, y0: number, y1: number): void {
+    // Deferred until the next tile's output (flushCopies): the load queue is in order, and a copy placed right
+    // after its requant would hold the next tile's input loads behind this tile's compute (no double buffering).
+    this.pending.push(() => this.emitCopies(t, image, from, c0, c1, y0, y1));
+  }
+
+  /** Emits the deferred copies into resident planes (before the next output tile is written, and at layer end). */
+  flushCopies(): void {
+    const todo = this.pending.splice(0);
+    for (const f of todo) f();
+  }
+
+  private readonly pending: (() => void)[] = [];
+
+  private emitCopies(
+    t: ResidentTensor,
+    image: number,
+    from: number,
+    c0: number,
+    c1: number,
+    y0: number,
+    y1: number,
+  ): void {
+    const ny = y1 - y0;
+    const n = ny * t.w;
+    for (let ci = c0; ci < c1; ci++) {
+      const src = from + (ci - c0) * n;
+      const dst = t.addr + image * t.imageBytes + (ci * t.h + y0) * t.w;
+      this.emit(
+        "ld",
+        instr("load", {
+          buf: "act",
+          sram: dst,
+          dram: src,
+          c: 1,
+          h: ny,
+          w: t.w,
+          rstride: t.w,
+          prows: ny,
+          pt: 0,
+          pb: 0,
+          pl: 0,
+          pr: 0,
+          src: "act",
+        }),
+        { reads: [{ buf: "act", lo: src, hi: src + n }], writes: [{ buf: "act", lo: dst, hi: dst + n }] },
+      );
+    }
   }
 
   storeRows(
@@ -431,7 +485,9 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
               },
             );
           }
-          const outAddr = outRes ? blockAddr(outRes, img, y0, o0, ny) : em.slot(alloc, "out");
+          const inPlace = outRes && !outRes.copied;
+          em.flushCopies();
+          const outAddr = inPlace ? blockAddr(outRes, img, y0, o0, ny) : em.slot(alloc, "out");
           em.emit("vec", instr("vop.requant", { dst: outAddr, src: accAddr, c: no, h: ny, w: nx, par: par.addr }), {
             reads: [
               { buf: "acc", lo: accAddr, hi: accAddr + accBytes },
@@ -439,6 +495,7 @@ function scheduleConv(em: Emitter, plan: ConvPlan, alloc: Allocation, regions: L
             ],
             writes: [{ buf: "act", lo: outAddr, hi: outAddr + no * ny * nx }],
           });
+          if (outRes?.copied) em.copyIntoPlanes(outRes, img, outAddr, o0, o1, y0, y1);
           if (!outRes || outRes.stored) em.storeRows(outT, img, outAddr, o0, o1, y0, y1, x0, x1);
         }
       }
@@ -639,6 +696,8 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
   const res = ctx.residency ?? NO_RESIDENCY;
   const aRes = directInput(res, plan, em.layer, 0);
   const bRes = directInput(res, plan, em.layer, 1);
+  const aLocal = localInput(res, plan, em.layer, 0);
+  const bLocal = localInput(res, plan, em.layer, 1);
   const outRes = residentOutput(res, plan, em.layer);
   // Channel segments: a tile is either inside b's channels or entirely outside them (then nob).
   const edges = [...new Set([0, Math.min(C, before), Math.min(C, before + bC), C])].sort((x, y) => x - y);
@@ -654,7 +713,7 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
       for (const [c0, c1] of tiles) {
         const nc = c1 - c0;
         const aAddr = aRes ? blockAddr(aRes, img, y0, c0, ny) : em.slot(alloc, "in");
-        const aBytes = aRes ? nc * ny * Wo : em.loadRows(aT, img, aAddr, c0, c1, y0, y1, 0, 0);
+        const aBytes = aRes ? nc * ny * Wo : em.loadRows(aLocal ?? aT, img, aAddr, c0, c1, y0, y1, 0, 0);
         const hasB = c0 >= before && c1 <= before + bC;
         const reads = [
           { buf: "act" as const, lo: aAddr, hi: aAddr + aBytes },
@@ -674,12 +733,15 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
           const r0 = y0 * bs;
           const r1 = Math.min(bT.h, r0 + bRows);
           const bytes = nc * bRows * Wo * bs;
+          // A whole-plane resident b has b's DRAM layout in the act SRAM: the same copy, from there.
+          const from = (bLocal ?? bT).addr + img * bT.imageBytes + ((c0 - before) * bT.h + r0) * bT.w;
+          const fromEnd = from + ((nc - 1) * bT.h + (r1 - r0) - 1) * bT.w + bW;
           em.emit(
             "ld",
             instr("load", {
               buf: "act",
               sram: bAddr,
-              dram: bT.addr + img * bT.imageBytes + ((c0 - before) * bT.h + r0) * bT.w,
+              dram: from,
               c: nc,
               h: r1 - r0,
               w: bW,
@@ -689,16 +751,23 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
               pb: bRows - (r1 - r0),
               pl: 0,
               pr,
-              src: "dram",
+              src: bLocal ? "act" : "dram",
             }),
-            {
-              writes: [{ buf: "act", lo: bAddr, hi: bAddr + bytes }],
-              dramReads: [{ tensor: bT.name, image: img, c0: c0 - before, c1: c1 - before, y0: r0, y1: r1 }],
-            },
+            bLocal
+              ? {
+                  reads: r1 > r0 ? [{ buf: "act", lo: from, hi: fromEnd }] : [],
+                  writes: [{ buf: "act", lo: bAddr, hi: bAddr + bytes }],
+                }
+              : {
+                  writes: [{ buf: "act", lo: bAddr, hi: bAddr + bytes }],
+                  dramReads: [{ tensor: bT.name, image: img, c0: c0 - before, c1: c1 - before, y0: r0, y1: r1 }],
+                },
           );
           reads.push({ buf: "act", lo: bAddr, hi: bAddr + bytes });
         }
-        const outAddr = outRes ? blockAddr(outRes, img, y0, c0, ny) : em.slot(alloc, "out");
+        const inPlace = outRes && !outRes.copied;
+        em.flushCopies();
+        const outAddr = inPlace ? blockAddr(outRes, img, y0, c0, ny) : em.slot(alloc, "out");
         em.emit(
           "vec",
           instr("vop.add", { dst: outAddr, a: aAddr, b: bAddr, c: nc, h: ny, w: Wo, bs, nob: hasB ? 0 : 1, par }),
@@ -707,6 +776,7 @@ function scheduleAdd(em: Emitter, plan: AddPlan, alloc: Allocation, regions: Lay
             writes: [{ buf: "act", lo: outAddr, hi: outAddr + nc * ny * Wo }],
           },
         );
+        if (outRes?.copied) em.copyIntoPlanes(outRes, img, outAddr, c0, c1, y0, y1);
         if (!outRes || outRes.stored) em.storeRows(tensor(ctx, l.output), img, outAddr, c0, c1, y0, y1);
       }
     }
@@ -724,6 +794,7 @@ export function scheduleOps(plans: readonly LayerPlan[], allocs: readonly Alloca
     else if (plan.kind === "fc") scheduleFc(em, plan, alloc, regions);
     else if (plan.kind === "pool") schedulePool(em, plan, alloc, regions);
     else scheduleAdd(em, plan, alloc, regions);
+    em.flushCopies();
   });
   return em.ops;
 }
