@@ -6,9 +6,11 @@
 //   2. at least one consumer can read it on chip. *Direct* readers use the blocks where they lie: an add whose
 //      row tiles are the same R rows (operand b of an option-A shortcut: R = rows x stride), or a pooling/gap/fc/
 //      unpadded whole-tensor conv when R = H. *Local* readers are the other convs (padded 3x3 convs, structured
-//      layers whose sum-pool reads a padded tile) when R = H: the layout is then plain [c][h][w] and each of
-//      their input tiles becomes a `load src=act` (the DMA's padded tile copy out of the act SRAM, rstride = W,
-//      prows = H) into their usual input slot instead of a load from DRAM. Anything else loads T from DRAM;
+//      layers whose sum-pool reads a padded tile) and adds whose tiles do not line up, when T is laid out as plain
+//      [c][h][w] planes: each of their input tiles becomes a `load src=act` (the DMA's padded tile copy out of the
+//      act SRAM, rstride = W, prows = H) into their usual input slot instead of a load from DRAM. When R < H the
+//      producer fills the planes with one src=act copy per channel of each output tile (`copied`), chosen only
+//      when it takes more consumers off DRAM than the block layout. Anything else loads T from DRAM;
 //   3. T fits, for every layer from its producer to its last direct consumer, above that layer's working slots
 //      and beside the other resident tensors alive then (first fit from the top of the act buffer).
 // A resident T is stored to DRAM as well only when some consumer reads it from there (or it is the output).
