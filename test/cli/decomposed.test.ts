@@ -4,45 +4,9 @@ import { expect } from "chai";
 import * as ort from "onnxruntime-node";
 import { main } from "../../cli/main.js";
 import { memoryIo } from "../../cli/io.js";
-import { attr, buildModel, floatTensor, int64Tensor, values } from "../models/onnx-builders.js";
+import { decomposedConvModel, values } from "../models/onnx-builders.js";
 
-const C = 6,
-  c = 4,
-  n = 2,
-  cout = 5,
-  H = 7;
-const win = [C - c + 1, 3 - n + 1, 3 - n + 1];
-const model = buildModel({
-  nodes: [
-    { op: "Pad", name: "/s/pad/Pad", inputs: ["x", "pads"], outputs: ["xp"], attrs: [attr.string("mode", "constant")] },
-    { op: "Unsqueeze", name: "/s/Unsqueeze", inputs: ["xp", "ax1"], outputs: ["x5"] },
-    {
-      op: "AveragePool",
-      name: "/s/pool/AveragePool",
-      inputs: ["x5"],
-      outputs: ["avg"],
-      attrs: [attr.ints("kernel_shape", win), attr.ints("strides", [1, 1, 1])],
-    },
-    { op: "Mul", name: "/s/Mul", inputs: ["avg", "vol"], outputs: ["sum5"] },
-    { op: "Squeeze", name: "/s/Squeeze", inputs: ["sum5", "ax1"], outputs: ["E"] },
-    {
-      op: "Conv",
-      name: "/s/conv/Conv",
-      inputs: ["E", "alpha", "b"],
-      outputs: ["y"],
-      attrs: [attr.ints("kernel_shape", [n, n])],
-    },
-  ],
-  initializers: [
-    int64Tensor("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
-    int64Tensor("ax1", [1]),
-    floatTensor("vol", [], [(C - c + 1) * (3 - n + 1) * (3 - n + 1)]),
-    floatTensor("alpha", [cout, c, n, n], values(cout * c * n * n, 11)),
-    floatTensor("b", [cout], values(cout, 12)),
-  ],
-  input: { name: "x", dims: [1, C, H, H] },
-  output: { name: "y", dims: [1, cout, H, H] },
-});
+const { model, C, c, n, cout, H } = decomposedConvModel();
 
 describe("an already-decomposed structured conv from PyTorch", function () {
   this.timeout(60_000);

@@ -1,43 +1,13 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import type { ConvLayer, FcLayer, LayerProgram } from "../../compiler/layers.js";
 import { runFront } from "../../compiler/pipeline.js";
 import { runFp32, runFp32Tensors } from "../../compiler/reference/fp32.js";
 import { runInt8 } from "../../compiler/reference/int8.js";
 import { executeGraph } from "../../models/execute.js";
 import { HW16, HW8, normalImage, relErr, tinyResNet } from "./front-graphs.js";
+import { goldenConv, goldenFc, type GoldenConv } from "../fixtures/golden.js";
 
-interface GoldenConv {
-  id: string;
-  Cin: number;
-  Cout: number;
-  N: number;
-  c: number;
-  n: number;
-  H: number;
-  W: number;
-  stride: number;
-  pad: number;
-  dilation: number;
-  x: number[];
-  alpha: number[];
-  weight: number[];
-  y: number[];
-  y_shape: number[];
-}
-interface GoldenFc {
-  id: string;
-  P: number;
-  Q: number;
-  R: number;
-  x: number[];
-  alpha: number[];
-  weight: number[];
-  y: number[];
-}
-const golden = JSON.parse(
-  readFileSync(new URL("../fixtures/compiler/golden_struct.json", import.meta.url), "utf8"),
-) as { conv: GoldenConv[]; fc: GoldenFc[] };
+const golden = { conv: goldenConv(), fc: goldenFc() };
 
 function oneConv(g: GoldenConv, structured: boolean): LayerProgram {
   const layer: ConvLayer = {

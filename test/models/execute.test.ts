@@ -2,7 +2,6 @@
 // models/structure/decompose.ts, PyTorch golden vectors, and small cases worked out by hand.
 
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import { executeGraph, shapesForInput } from "../../models/execute.js";
 import type { Graph, Node, Shape } from "../../models/ir.js";
 import { conv2dRef, fcRef, pad2d, sumPool3d } from "../../models/structure/decompose.js";
@@ -10,6 +9,7 @@ import { rngFromString, type Rng } from "../../models/rng.js";
 import { InputError } from "../../isa/errors.js";
 import { cifarResNet, type NodeSpec } from "./graph-builders.js";
 import { initGraphWeights } from "../../models/weights.js";
+import { goldenConv } from "../fixtures/golden.js";
 
 function normals32(rng: Rng, len: number): Float32Array {
   const a = new Float32Array(len);
@@ -93,26 +93,7 @@ describe("executeGraph", () => {
   });
 
   it("a decomposed graph (pad → sumpool → conv with alpha) reproduces PyTorch's golden y, as does the dense conv", () => {
-    type Golden = {
-      id: string;
-      Cin: number;
-      Cout: number;
-      N: number;
-      c: number;
-      n: number;
-      H: number;
-      W: number;
-      stride: number;
-      pad: number;
-      dilation: number;
-      x: number[];
-      alpha: number[];
-      weight: number[];
-      y: number[];
-    };
-    const cases = JSON.parse(
-      readFileSync(new URL("../fixtures/golden/golden_conv.json", import.meta.url), "utf8"),
-    ) as Golden[];
+    const cases = goldenConv();
     for (const g of cases) {
       const p = g.pad;
       const pads = [p, p, p, p] as const;

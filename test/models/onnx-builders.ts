@@ -93,3 +93,65 @@ export function values(n: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/**
+ * The paper's decomposition of a structured 3×3 conv as PyTorch exports it: Pad → Unsqueeze → AveragePool over
+ * (C−c+1, N−n+1, N−n+1) stride 1 → Mul by the window volume → Squeeze → Conv(α), with C = 6, c = 4, n = 2,
+ * padding 1, on a 7×7 input.
+ */
+export function decomposedConvModel(): {
+  model: Uint8Array;
+  C: number;
+  c: number;
+  n: number;
+  cout: number;
+  H: number;
+  win: number[];
+  alpha: Float32Array;
+} {
+  const C = 6;
+  const c = 4;
+  const n = 2;
+  const cout = 5;
+  const H = 7;
+  const win = [C - c + 1, 3 - n + 1, 3 - n + 1];
+  const alpha = values(cout * c * n * n, 11);
+  const model = buildModel({
+    nodes: [
+      {
+        op: "Pad",
+        name: "/s/pad/Pad",
+        inputs: ["x", "pads"],
+        outputs: ["xp"],
+        attrs: [attr.string("mode", "constant")],
+      },
+      { op: "Unsqueeze", name: "/s/Unsqueeze", inputs: ["xp", "ax1"], outputs: ["x5"] },
+      {
+        op: "AveragePool",
+        name: "/s/pool/AveragePool",
+        inputs: ["x5"],
+        outputs: ["avg"],
+        attrs: [attr.ints("kernel_shape", win), attr.ints("strides", [1, 1, 1])],
+      },
+      { op: "Mul", name: "/s/Mul", inputs: ["avg", "vol"], outputs: ["sum5"] },
+      { op: "Squeeze", name: "/s/Squeeze", inputs: ["sum5", "ax1"], outputs: ["E"] },
+      {
+        op: "Conv",
+        name: "/s/conv/Conv",
+        inputs: ["E", "alpha", "b"],
+        outputs: ["y"],
+        attrs: [attr.ints("kernel_shape", [n, n])],
+      },
+    ],
+    initializers: [
+      int64Tensor("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
+      int64Tensor("ax1", [1]),
+      floatTensor("vol", [], [win.reduce((a, b) => a * b, 1)]),
+      floatTensor("alpha", [cout, c, n, n], alpha),
+      floatTensor("b", [cout], values(cout, 12)),
+    ],
+    input: { name: "x", dims: [1, C, H, H] },
+    output: { name: "y", dims: [1, cout, H, H] },
+  });
+  return { model, C, c, n, cout, H, win, alpha };
+}

@@ -9,7 +9,17 @@ import type { Graph, Node } from "../../models/ir.js";
 import { loadOnnx, requireWeights } from "../../models/onnx/load.js";
 import { ModelProto, type ModelProtoObj } from "../../models/onnx/schema.js";
 import { verifyGraph } from "../../models/shapes.js";
-import { attr, buildModel, floatTensor, int64Tensor, values, INT8, FLOAT, type TensorSpec } from "./onnx-builders.js";
+import {
+  attr,
+  buildModel,
+  decomposedConvModel,
+  floatTensor,
+  int64Tensor,
+  values,
+  INT8,
+  FLOAT,
+  type TensorSpec,
+} from "./onnx-builders.js";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/onnx");
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -386,52 +396,7 @@ describe("ONNX frontend: reader and errors", () => {
 
 describe("ONNX frontend: an already-decomposed structured conv", function () {
   this.timeout(30_000);
-  // Pad → Unsqueeze → AveragePool (C−c+1, N−n+1, N−n+1) stride 1 → Mul by the volume → Squeeze → Conv(α),
-  // i.e. the paper's decomposition of a structured 3×3 conv with C = 6, c = 4, n = 2, padding 1.
-  const C = 6;
-  const c = 4;
-  const n = 2;
-  const cout = 5;
-  const win = [C - c + 1, 3 - n + 1, 3 - n + 1];
-  const alpha = values(cout * c * n * n, 11);
-  const bias = values(cout, 12);
-  const model = buildModel({
-    nodes: [
-      {
-        op: "Pad",
-        name: "/s/pad/Pad",
-        inputs: ["x", "pads"],
-        outputs: ["xp"],
-        attrs: [attr.string("mode", "constant")],
-      },
-      { op: "Unsqueeze", name: "/s/Unsqueeze", inputs: ["xp", "ax1"], outputs: ["x5"] },
-      {
-        op: "AveragePool",
-        name: "/s/pool/AveragePool",
-        inputs: ["x5"],
-        outputs: ["avg"],
-        attrs: [attr.ints("kernel_shape", win), attr.ints("strides", [1, 1, 1])],
-      },
-      { op: "Mul", name: "/s/Mul", inputs: ["avg", "vol"], outputs: ["sum5"] },
-      { op: "Squeeze", name: "/s/Squeeze", inputs: ["sum5", "ax1"], outputs: ["E"] },
-      {
-        op: "Conv",
-        name: "/s/conv/Conv",
-        inputs: ["E", "alpha", "b"],
-        outputs: ["y"],
-        attrs: [attr.ints("kernel_shape", [n, n])],
-      },
-    ],
-    initializers: [
-      int64Tensor("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
-      int64Tensor("ax1", [1]),
-      floatTensor("vol", [], [win[0]! * win[1]! * win[2]!]),
-      floatTensor("alpha", [cout, c, n, n], alpha),
-      floatTensor("b", [cout], bias),
-    ],
-    input: { name: "x", dims: [1, C, 7, 7] },
-    output: { name: "y", dims: [1, cout, 7, 7] },
-  });
+  const { model, C, c, n, cout, win, alpha } = decomposedConvModel();
 
   it("imports as pad + sumpool + conv with the window and α unchanged", () => {
     const g = loadOnnx(model, { path: "decomposed.onnx", readFile });

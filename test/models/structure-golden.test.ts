@@ -2,49 +2,15 @@
 // project reference): each case has x, alpha, the composed weight and y = conv2d(x, weight).
 
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import { composeConv } from "../../models/structure/compose.js";
 import { projectConv } from "../../models/structure/project.js";
 import { detectConv } from "../../models/structure/detect.js";
 import { composeFc, projectFc, detectFc } from "../../models/structure/fc.js";
 import { conv2dRef, decomposedConv, fcRef, decomposedFc } from "../../models/structure/decompose.js";
+import { goldenConv, goldenFc } from "../fixtures/golden.js";
 
-interface ConvCase {
-  id: string;
-  Cin: number;
-  Cout: number;
-  N: number;
-  c: number;
-  n: number;
-  H: number;
-  W: number;
-  stride: number;
-  pad: number;
-  dilation: number;
-  sumpool_kernel: number[];
-  sumpool_out_shape: number[];
-  x: number[];
-  alpha: number[];
-  weight: number[];
-  y_shape: number[];
-  y: number[];
-}
-interface FcCase {
-  id: string;
-  P: number;
-  Q: number;
-  R: number;
-  x: number[];
-  alpha: number[];
-  weight: number[];
-  y: number[];
-  bias?: number[];
-}
-
-const load = <T>(f: string): T =>
-  JSON.parse(readFileSync(new URL(`../fixtures/golden/${f}`, import.meta.url), "utf8")) as T;
-const convCases = load<ConvCase[]>("golden_conv.json");
-const fcCases = load<FcCase[]>("golden_fc.json");
+const convCases = goldenConv();
+const fcCases = goldenFc();
 
 /** max |a − b| / max |b| */
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
