@@ -57,6 +57,27 @@ export const METRICS: readonly Metric[] = [
     fmt: fixed(3),
     lowerIsBetter: true,
   })),
+  {
+    key: "area_mm2",
+    label: "area total (mm²)",
+    get: (r) => r.totals.area_mm2?.["total"],
+    fmt: fixed(4),
+    lowerIsBetter: true,
+  },
+  {
+    key: "area_mac_mm2",
+    label: "  area MAC array (mm²)",
+    get: (r) => r.totals.area_mm2?.["mac"],
+    fmt: fixed(4),
+    lowerIsBetter: true,
+  },
+  {
+    key: "area_pool_mm2",
+    label: "  area sum-pool adders (mm²)",
+    get: (r) => r.totals.area_mm2?.["pool"],
+    fmt: fixed(4),
+    lowerIsBetter: true,
+  },
   ...UNITS.map((u): Metric => ({
     key: `util_${u}`,
     label: `utilisation ${u}`,

@@ -31,7 +31,7 @@ export interface ReportLike {
     readonly energy_pj: Readonly<Record<string, number>> & { readonly total: number };
     readonly utilization: Readonly<Record<string, number>>;
     readonly bound_cycles: number;
-    readonly area_mm2?: Readonly<Record<string, number>> | number;
+    readonly area_mm2?: Readonly<Record<string, number>>;
   };
   readonly layers: readonly LayerReportLike[];
 }

@@ -40,6 +40,13 @@ export function summaryText(r: Report, opts: { color: boolean; topLayers?: numbe
     const bar = "#".repeat(Math.round(share * 30));
     lines.push(`    ${k.padEnd(8)} ${joules(e[k]).padStart(11)} ${pct(share).padStart(6)} ${c.green(bar)}`);
   }
+  const a = t.area_mm2;
+  const sramArea = Object.entries(a)
+    .filter(([k]) => k.startsWith("sram."))
+    .reduce((s, [, v]) => s + v, 0);
+  lines.push(
+    `  area        ${(a["total"] ?? 0).toFixed(3)} mm²: MAC array ${(a["mac"] ?? 0).toFixed(3)}, sum-pool adders ${(a["pool"] ?? 0).toFixed(3)}, vector ${(a["vec"] ?? 0).toFixed(3)}, SRAM ${sramArea.toFixed(3)}`,
+  );
   const top = [...r.layers].sort((a, b) => b.cycles - a.cycles).slice(0, opts.topLayers ?? 5);
   if (top.length > 0) {
     lines.push(c.bold("  top layers by cycles"));

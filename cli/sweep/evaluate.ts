@@ -75,6 +75,6 @@ export function evaluatePoint(req: PointRequest): PointResult {
     adds: r.totals.adds,
     dram_bytes: r.totals.dram_bytes,
     utilization: { ...r.totals.utilization },
-    area_mm2: typeof area === "number" ? area : (area["total"] ?? 0),
+    area_mm2: area["total"] ?? 0,
   };
 }
