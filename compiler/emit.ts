@@ -3,7 +3,7 @@
 //   program.bin    the 128-bit words (isa/encode.ts)
 //   data.bin       the DRAM image segments back to back (little-endian int8 / int32 / float32)
 //   manifest.json  the Manifest, plus the segment table (name, DRAM address, esize, type, file offset, length)
-//   hw.json        the resolved hardware config the program was compiled for (when given)
+//   hw.json        the hardware config the program was compiled for, as a config document (when given)
 
 import { InputError } from "../isa/errors.js";
 import { disassemble } from "../isa/disasm.js";
@@ -11,6 +11,7 @@ import { decodeProgram } from "../isa/decode.js";
 import { encodeProgram } from "../isa/encode.js";
 import type { HwConfig } from "../isa/hw/types.js";
 import type { Manifest, Program, Segment } from "../isa/program.js";
+import { hwDocument } from "../isa/hw/document.js";
 
 /** The minimal file access emit needs (cli/io.ts's Io satisfies it). */
 export interface EmitIo {
@@ -78,7 +79,7 @@ export function writeProgram(dir: string, program: Program, io: EmitIo, hw?: HwC
   io.writeFile(join(dir, "program.bin"), encodeProgram(program.instructions));
   io.writeFile(join(dir, "data.bin"), data);
   io.writeFile(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 1)}\n`);
-  if (hw) io.writeFile(join(dir, "hw.json"), `${JSON.stringify(hw, null, 1)}\n`);
+  if (hw) io.writeFile(join(dir, "hw.json"), `${JSON.stringify(hwDocument(hw), null, 1)}\n`);
 }
 
 function readIn(io: EmitIo, dir: string, file: string): Uint8Array {

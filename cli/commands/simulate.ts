@@ -129,19 +129,8 @@ export function hwForProgram(dir: string, program: Program, args: Record<string,
   const given = args["hw"] !== undefined || args["set"] !== undefined;
   if (given) return resolveHwFromArgs(args, io);
   const file = `${dir.replace(/[/\\]$/, "")}/hw.json`;
-  if (io.exists(file)) {
-    const text = new TextDecoder().decode(io.readFile(file));
-    const raw = JSON.parse(text) as Partial<HwConfig>;
-    // A resolved config with the program's hash is the machine itself; otherwise it is a config document.
-    if (raw.hash === program.manifest.hw.hash && raw.mac && raw.energy) {
-      const dram = raw.dram!;
-      return {
-        ...(raw as HwConfig),
-        dram: { ...dram, bytesPerCycle: dram.ideal ? Infinity : Number(dram.bytesPerCycle) },
-      };
-    }
-    return resolveHw({ file: { path: file, text } });
-  }
+  // hw.json is an ordinary config document (validated like any --hw file); simulate() then checks its hash.
+  if (io.exists(file)) return resolveHw({ file: { path: file, text: new TextDecoder().decode(io.readFile(file)) } });
   const preset = program.manifest.hw.id.split("-")[0] ?? "";
   if (!PRESET_NAMES.includes(preset))
     throw new InputError(
