@@ -41,7 +41,21 @@ describe("engines", () => {
     const ld = (sig: ("mac" | "st")[] = []) =>
       instr(
         "load",
-        { buf: "act", sram: 0, dram: 0, c: 1, h: 8, w: 8, rstride: 8, prows: 8, pt: 0, pb: 0, pl: 0, pr: 0, src: "dram" },
+        {
+          buf: "act",
+          sram: 0,
+          dram: 0,
+          c: 1,
+          h: 8,
+          w: 8,
+          rstride: 8,
+          prows: 8,
+          pt: 0,
+          pb: 0,
+          pl: 0,
+          pr: 0,
+          src: "dram",
+        },
         { signal: sig },
       );
     const st = instr(

@@ -34,7 +34,21 @@ function convProgram(hw: ReturnType<typeof hwOf>) {
     }),
     instr(
       "load",
-      { buf: "wgt", sram: 0, dram: 4096, c: 1, h: 1, w: 288, rstride: 288, prows: 1, pt: 0, pb: 0, pl: 0, pr: 0, src: "dram" },
+      {
+        buf: "wgt",
+        sram: 0,
+        dram: 4096,
+        c: 1,
+        h: 1,
+        w: 288,
+        rstride: 288,
+        prows: 1,
+        pt: 0,
+        pb: 0,
+        pl: 0,
+        pr: 0,
+        src: "dram",
+      },
       { signal: ["mac"] },
     ),
     instr(
