@@ -114,6 +114,11 @@ export class ImportContext {
     return v;
   }
 
+  /** Input i, which the op cannot do without: a malformed node (input missing or empty) is an InputError. */
+  need(i: number): Value {
+    return this.input(i) ?? this.fail(`is missing its input ${i} (${this.node.input?.length ?? 0} given)`);
+  }
+
   constIn(i: number, what: string): ConstTensor {
     const v = this.input(i);
     if (!v) this.fail(`needs its ${what} input`);
@@ -155,6 +160,12 @@ export class ImportContext {
   }
 
   /** Every input's tensor when all are constants (the op is then folded at import time), else null. */
+  /** Fails unless the node gives at least n inputs (a binary op needs both). */
+  needInputs(n: number): void {
+    const given = (this.node.input ?? []).filter((x) => x !== "").length;
+    if (given < n) this.fail(`needs ${n} inputs, ${given} given`);
+  }
+
   allConst(): ConstTensor[] | null {
     const ins = (this.node.input ?? []).map((_, i) => this.input(i));
     if (ins.some((v) => v !== undefined && v.kind !== "const")) return null;

@@ -27,12 +27,12 @@ export function opConstantOfShape(cx: ImportContext, a: Attrs): Value {
 }
 
 export function opIdentity(cx: ImportContext): Value {
-  return cx.input(0)!;
+  return cx.need(0);
 }
 
 /** The shape of a feature map is known at import time (with the graph input's batch size in front). */
 export function opShape(cx: ImportContext, a: Attrs): Value {
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   const dims = v.kind === "const" ? [...v.t.dims] : [cx.batch, ...(v.kind === "dyn" ? v.shape : v.of.shape)];
   const rank = dims.length;
   let start = a.int("start", 0);
@@ -45,7 +45,7 @@ export function opShape(cx: ImportContext, a: Attrs): Value {
 
 export function opCast(cx: ImportContext, a: Attrs): Value {
   const to = a.int("to", DataType.FLOAT);
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   if (v.kind === "const") return cx.constant(cast(v.t, to));
   if (to !== DataType.FLOAT) cx.fail(`casting a feature map to data type ${to} is not supported (only to float)`);
   return v;

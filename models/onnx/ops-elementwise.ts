@@ -7,15 +7,16 @@ import { sameDims } from "./values.js";
 
 /** The feature-map operand and the constant one of a binary op that has exactly one constant input. */
 function mapAndConst(cx: ImportContext) {
-  const a = cx.input(0)!;
-  const b = cx.input(1)!;
+  const a = cx.need(0);
+  const b = cx.need(1);
   return { x: cx.map(a.kind === "const" ? 1 : 0), c: (a.kind === "const" ? a : (b as ConstValue)).t };
 }
 
 export function opAdd(cx: ImportContext): Value {
+  cx.needInputs(2);
   const consts = cx.allConst();
   if (consts) return cx.constant(broadcast(consts[0]!, consts[1]!, (p, q) => p + q));
-  if (cx.input(0)!.kind !== "const" && cx.input(1)!.kind !== "const") {
+  if (cx.need(0).kind !== "const" && cx.need(1).kind !== "const") {
     const x = cx.map(0);
     const y = cx.map(1);
     if (!sameDims(x.shape, y.shape))
@@ -35,9 +36,10 @@ export function opAdd(cx: ImportContext): Value {
 }
 
 export function opMul(cx: ImportContext): Value {
+  cx.needInputs(2);
   const consts = cx.allConst();
   if (consts) return cx.constant(broadcast(consts[0]!, consts[1]!, (p, q) => p * q));
-  if (cx.input(0)!.kind !== "const" && cx.input(1)!.kind !== "const")
+  if (cx.need(0).kind !== "const" && cx.need(1).kind !== "const")
     cx.fail("multiplying two feature maps is not supported");
   const { x, c } = mapAndConst(cx);
   if (!c.data) cx.fail("its constant factor is in an external data file that is absent");

@@ -14,7 +14,7 @@ function qParams(cx: ImportContext, what: string): { scale: ConstTensor; zp: Con
 
 export function opQuantizeLinear(cx: ImportContext, a: Attrs): Value {
   const { scale, zp } = qParams(cx, "quantisation");
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   if (v.kind === "const") return cx.constant(quantize(v.t, scale, zp, a.int("axis", 1)));
   // A pending strided slice may pass through Q/DQ (the quantiser wraps every intermediate tensor).
   const x = cx.dynIn(0);
@@ -29,7 +29,7 @@ export function opQuantizeLinear(cx: ImportContext, a: Attrs): Value {
 
 export function opDequantizeLinear(cx: ImportContext, a: Attrs): Value {
   const { scale, zp } = qParams(cx, "dequantisation");
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   if (v.kind === "const") return cx.constant(dequantize(v.t, scale, zp, a.int("axis", 1)));
   if (v.kind !== "quant") cx.fail("dequantises a tensor that is not the output of a QuantizeLinear");
   const s = scalarOf(scale);

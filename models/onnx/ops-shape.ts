@@ -37,7 +37,7 @@ export function fullDims(cx: ImportContext, v: Value): number[] {
 }
 
 export function opUnsqueeze(cx: ImportContext, a: Attrs): Value {
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   const axes = cx.intsInputOrAttr(1, "axes", a) ?? cx.fail("has no axes");
   const full = fullDims(cx, v);
   const rank = full.length + axes.length;
@@ -49,7 +49,7 @@ export function opUnsqueeze(cx: ImportContext, a: Attrs): Value {
 }
 
 export function opSqueeze(cx: ImportContext, a: Attrs): Value {
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   const full = fullDims(cx, v);
   const axes = cx.intsInputOrAttr(1, "axes", a);
   const rank = full.length;
@@ -64,7 +64,7 @@ export function opSqueeze(cx: ImportContext, a: Attrs): Value {
 }
 
 export function opReshape(cx: ImportContext, a: Attrs): Value {
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   const target = cx.ints(cx.constIn(1, "shape"), "shape");
   const allowZero = a.int("allowzero", 0) === 1;
   if (v.kind === "const") {
@@ -82,7 +82,7 @@ export function opReshape(cx: ImportContext, a: Attrs): Value {
 }
 
 export function opFlatten(cx: ImportContext, a: Attrs): Value {
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   const axis = a.int("axis", 1);
   if (v.kind === "const") {
     const ax = axis < 0 ? axis + v.t.dims.length : axis;
@@ -95,7 +95,7 @@ export function opFlatten(cx: ImportContext, a: Attrs): Value {
 }
 
 export function opTranspose(cx: ImportContext, a: Attrs): Value {
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   const perm = a.ints("perm");
   if (v.kind === "const") return cx.constant(transpose(v.t, perm));
   if (perm && perm.some((p, i) => p !== i))

@@ -19,7 +19,7 @@ function shortcutA(cx: ImportContext, x: DynValue, before: number, cout: number)
 }
 
 export function opSlice(cx: ImportContext, a: Attrs): Value {
-  const v = cx.input(0)!;
+  const v = cx.need(0);
   const full = fullDims(cx, v);
   const rank = full.length;
   const starts = cx.intsInputOrAttr(1, "starts", a) ?? [];
@@ -91,6 +91,7 @@ export function opPad(cx: ImportContext, a: Attrs): Value {
 /** Constants are folded; on a feature map only zero channels around one (strided) map: the option-A shortcut. */
 export function opConcat(cx: ImportContext, a: Attrs): Value {
   const axis = a.int("axis", 0);
+  cx.needInputs(1);
   const consts = cx.allConst();
   if (consts) return cx.constant(concat(consts, axis));
   const ins = (cx.node.input ?? []).map((_, i) => cx.input(i)!);
