@@ -126,8 +126,18 @@ class Emitter {
     return slots[t % slots.length]!;
   }
 
-  /** Contiguous DRAM -> SRAM copy of `bytes` bytes of elements of `esize` bytes (weights, parameter tables). */
-  loadContiguous(buf: "wgt" | "par", sram: number, dram: number, bytes: number, esize: number): void {
+  /**
+   * Contiguous DRAM -> SRAM copy of `bytes` bytes of elements of `esize` bytes (weights, parameter tables, an FC's
+   * input vector); `dramReads` names the tensor read when it is a layer's output, so the copy waits for it.
+   */
+  loadContiguous(
+    buf: "wgt" | "par" | "act",
+    sram: number,
+    dram: number,
+    bytes: number,
+    esize: number,
+    dramReads: readonly DramBox[] = [],
+  ): void {
     let off = 0;
     for (const p of contiguousPieces(bytes / esize)) {
       const n = p.c * p.h * p.w * esize;
@@ -148,7 +158,7 @@ class Emitter {
           pr: 0,
           src: "dram",
         }),
-        { writes: [{ buf, lo: sram + off, hi: sram + off + n }] },
+        { writes: [{ buf, lo: sram + off, hi: sram + off + n }], dramReads },
       );
       off += n;
     }
@@ -519,33 +529,10 @@ function scheduleFc(em: Emitter, plan: FcPlan, alloc: Allocation, regions: Layer
   for (let img = 0; img < ctx.batch; img++) {
     const inAddr = inRes ? blockAddr(inRes, img, 0, 0, inRes.h) : em.slot(alloc, "in");
     // The input vector is one contiguous run of Q elements, whatever its [c][h][w] shape.
-    let off = 0;
-    for (const p of inRes ? [] : contiguousPieces(l.Q)) {
-      const nEl = p.c * p.h * p.w;
-      em.emit(
-        "ld",
-        instr("load", {
-          buf: "act",
-          sram: inAddr + off,
-          dram: inT.addr + img * inT.imageBytes + off,
-          c: p.c,
-          h: p.h,
-          w: p.w,
-          rstride: p.w,
-          prows: p.h,
-          pt: 0,
-          pb: 0,
-          pl: 0,
-          pr: 0,
-          src: "dram",
-        }),
-        {
-          writes: [{ buf: "act", lo: inAddr + off, hi: inAddr + off + nEl }],
-          dramReads: [{ tensor: inT.name, image: img, c0: 0, c1: inT.c, y0: 0, y1: inT.h }],
-        },
-      );
-      off += nEl;
-    }
+    if (!inRes)
+      em.loadContiguous("act", inAddr, inT.addr + img * inT.imageBytes, l.Q, 1, [
+        { tensor: inT.name, image: img, c0: 0, c1: inT.c, y0: 0, y1: inT.h },
+      ]);
     let src: { sbuf: "act" | "pool"; src: number; eb: number } = { sbuf: "act", src: inAddr, eb: 1 };
     if (st) {
       const eAddr = em.slot(alloc, "e");
