@@ -10,7 +10,7 @@
 //     os: inputs once per output-channel fold, weights once per pixel fold, outputs written once;
 //     is: inputs read once, weights once per pixel fold, partial sums as in ws.
 //   An accumulating instruction (accum) also reads the previous acc value once per output.
-// - Sum-pool unit: adds per simulator/units/pool.ts, counted at the adder array's width, pool.outBits (the exact
+// - Sum-pool unit: adds per isa/timing/pool.ts, counted at the adder array's width, pool.outBits (the exact
 //   sum is formed before any requantising shift, so a narrower output does not make the adders narrower);
 //   the input tile is read once (line buffers), E written once.
 // - Vector unit: requant = bias add + multiply + shift + two compares (clamp) per element; add = one multiply per
@@ -25,10 +25,10 @@ import { ELEMENT_BYTES, QUEUES, type Buffer } from "../isa/instructions.js";
 import { bufferOf, num, outSize, PoolWidths, str } from "../isa/semantics.js";
 import type { Instr } from "../isa/types.js";
 import { SimulationError } from "./errors.js";
-import { dmaTiming, localCopyCycles } from "./units/dma.js";
-import { macMapping } from "./units/mac.js";
-import { poolCycles, poolOutputs, poolPassAdds } from "./units/pool.js";
-import { vecCycles } from "./units/vec.js";
+import { dmaTiming, localCopyCycles } from "../isa/timing/dma.js";
+import { macMapping } from "../isa/timing/mac.js";
+import { poolCycles, poolOutputs, poolPassAdds } from "../isa/timing/pool.js";
+import { vecCycles } from "../isa/timing/vec.js";
 
 /** Columns of a work row: every action counter, then derived work. */
 export const WORK_COLUMNS = [...ACTION_COUNTER_NAMES, "macs", "spu_adds", "dram_bytes"] as const;
@@ -123,7 +123,7 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
         const written = c * H * W * es;
         add(sramKey(buf, "write"), written);
         if (f["src"] === "act") {
-          // A local padded copy: no DRAM bytes and no DRAM port (units/dma.ts localCopyCycles).
+          // A local padded copy: no DRAM bytes and no DRAM port (isa/timing/dma.ts localCopyCycles).
           add("sram.act.read", c * h * w);
           a.portCycles[i] = 0;
           a.latency[i] = 0;

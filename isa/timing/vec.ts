@@ -2,7 +2,7 @@
 // where `elements` is the larger of the elements it reads from its main operand and the elements it writes
 // (a pooling window streams through every input it covers).
 
-import type { HwConfig } from "../../isa/hw/types.js";
+import type { HwConfig } from "../hw/types.js";
 
 export function vecCycles(elements: number, hw: Pick<HwConfig, "vector">): number {
   return Math.ceil(elements / hw.vector.lanes) + hw.vector.fill;

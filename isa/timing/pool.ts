@@ -10,7 +10,7 @@
 // fill `pool.fill`; a window of one tap (a copy) takes ceil(outputs / lanes). So cycles >= adds / lanes always,
 // which keeps every layer at or above its bound_cycles.
 
-import type { HwConfig } from "../../isa/hw/types.js";
+import type { HwConfig } from "../hw/types.js";
 
 export interface PoolShape {
   readonly c: number;

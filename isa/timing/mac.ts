@@ -12,7 +12,7 @@
 // each see a stream of g*kk inputs in which only their own channel's block is non-zero. is: rows hold g
 // channels' taps, the g filters of those channels stream through. A kernel taller than R folds per channel.
 
-import type { HwConfig } from "../../isa/hw/types.js";
+import type { HwConfig } from "../hw/types.js";
 
 export interface GemmShape {
   /** Output pixels (conv) or rows m (gemm). */

@@ -11,7 +11,7 @@
 //   duration = ceil(bytes written / destination row bytes) + LOCAL_COPY_LATENCY.
 // It occupies the load queue for that time (so it is DMA busy time) but never the DRAM port.
 
-import type { HwConfig } from "../../isa/hw/types.js";
+import type { HwConfig } from "../hw/types.js";
 
 export interface DmaTiming {
   /** Cycles the transfer holds the shared DRAM port (0 when ideal). */
