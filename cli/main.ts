@@ -1,35 +1,23 @@
 // The CLI: main(argv, io) → exit code, so tests run it in-process. Every subcommand lives in cli/commands/.
 import yargs from "yargs";
 import { InputError, isInputError } from "../isa/errors.js";
-import type { Context, SumacCommand } from "./command.js";
+import type { CommandEntry, Context, SumacCommand } from "./command.js";
+import { COMMANDS } from "./command-list.js";
 import { nodeIo, type Io } from "./io.js";
-import { asmCommand } from "./commands/asm.js";
-import { compareCommand } from "./commands/compare.js";
-import { compileCommand } from "./commands/compile.js";
-import { countCommand } from "./commands/count.js";
-import { disasmCommand } from "./commands/disasm.js";
-import { hwCommand } from "./commands/hw.js";
-import { inspectCommand } from "./commands/inspect.js";
-import { modelsCommand } from "./commands/models.js";
-import { runCommand } from "./commands/run.js";
-import { simulateCommand } from "./commands/simulate.js";
-import { sweepCommand } from "./commands/sweep.js";
 
-export { nodeIo };
+export { nodeIo, COMMANDS };
 
-export const COMMANDS: readonly SumacCommand[] = [
-  modelsCommand,
-  countCommand,
-  inspectCommand,
-  compileCommand,
-  simulateCommand,
-  runCommand,
-  compareCommand,
-  sweepCommand,
-  asmCommand,
-  disasmCommand,
-  hwCommand,
-];
+/**
+ * The command argv runs: the first word that names one (yargs matches the first positional word, and a flag's value
+ * before the command is no command name). Only that command's module is loaded; none for --help.
+ */
+function invokedCommand(argv: readonly string[]): CommandEntry | undefined {
+  for (const word of argv) {
+    const entry = COMMANDS.find((c) => c.command.split(" ")[0] === word);
+    if (entry) return entry;
+  }
+  return undefined;
+}
 
 /** `--json -` means stdout; yargs would read a lone "-" as a positional, so it is bound to its flag first. */
 function joinDashValues(argv: readonly string[]): string[] {
@@ -84,22 +72,28 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
     })
     .help()
     .version(false);
-  for (const cmd of COMMANDS) {
-    cli = cli.command(
-      cmd.command,
-      cmd.describe,
-      (y) => {
-        let b = cmd.builder(y);
-        for (const [ex, what] of cmd.examples ?? []) b = b.example(ex, what);
-        return b;
-      },
-      async (args) => {
-        code = await cmd.handler(args, ctx);
-      },
-    );
-  }
   let helpText = "";
   try {
+    const invoked = invokedCommand(argv);
+    const loaded: SumacCommand | undefined = invoked ? await invoked.load() : undefined;
+    // yargs runs the builder and handler of the matched command only, which is the one loaded.
+    for (const entry of COMMANDS) {
+      const cmd = entry === invoked ? loaded : undefined;
+      cli = cli.command(
+        entry.command,
+        entry.describe,
+        (y) => {
+          if (!cmd) return y;
+          let b = cmd.builder(y);
+          for (const [ex, what] of cmd.examples ?? []) b = b.example(ex, what);
+          return b;
+        },
+        async (args) => {
+          if (!cmd) throw new Error(`command '${entry.command}' ran without its module loaded`);
+          code = await cmd.handler(args, ctx);
+        },
+      );
+    }
     await cli.parseAsync([...argv], {}, (_err, _argv, output) => {
       helpText = output;
     });

@@ -16,8 +16,6 @@ function defaultOutput(input: string): string {
 }
 
 export const asmCommand: SumacCommand = {
-  command: "asm <file>",
-  describe: "assemble a program (text → binary of 16-byte little-endian words)",
   builder: (y) =>
     y
       .positional("file", { type: "string", describe: "assembly source (.s)" })

@@ -30,8 +30,6 @@ function writeOut(path: string, text: string, io: Io): void {
 }
 
 export const compareCommand: SumacCommand = {
-  command: "compare <model>",
-  describe: "dense vs structured lowering of a model on one machine: cycles, work, energy, utilisation side by side",
   builder: (y) =>
     modelOptions(hwOptions(y))
       .positional("model", { type: "string", describe: "zoo name (resnet56:struct-a), .net file or .onnx file" })

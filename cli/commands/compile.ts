@@ -67,8 +67,6 @@ export function compileSummary(r: BackResult, hw: HwConfig, dir: string): string
 }
 
 export const compileCommand: SumacCommand = {
-  command: "compile <model>",
-  describe: "compile a model for a machine: DIR/program.s, program.bin, data.bin, manifest.json",
   builder: (y) =>
     modelOptions(
       hwOptions(

@@ -57,8 +57,6 @@ export function formatCount(report: CountReport, graph: Graph): string {
 }
 
 export const countCommand: SumacCommand = {
-  command: "count <model>",
-  describe: "paper-convention adds/mults/params (and MACs), per layer and total",
   builder: (y) =>
     y
       .positional("model", {

@@ -27,8 +27,6 @@ function decodeAll(bytes: Uint8Array, file: string): Instr[] {
 }
 
 export const disasmCommand: SumacCommand = {
-  command: "disasm <file>",
-  describe: "disassemble a binary program to canonical assembly text",
   builder: (y) =>
     y
       .positional("file", { type: "string", describe: "binary program (.bin)" })

@@ -71,8 +71,6 @@ export function formatHwText(hw: HwConfig): string {
 }
 
 export const hwCommand: SumacCommand = {
-  command: "hw [preset]",
-  describe: "show the resolved hardware configuration (parameters, derived values, energy/leakage/area tables)",
   builder: (y) =>
     hwOptions(
       y

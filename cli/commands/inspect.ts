@@ -81,8 +81,6 @@ function readText(io: Io, path: string): string {
 }
 
 export const inspectCommand: SumacCommand = {
-  command: "inspect <model>",
-  describe: "layers, shapes, structure (c, n) / R, residuals and compression",
   builder: (y) =>
     y
       .positional("model", { type: "string", describe: "zoo name (resnet56:struct-a), a .net file or an .onnx file" })

@@ -8,9 +8,6 @@ function si(x: number): string {
 }
 
 export const modelsCommand: SumacCommand = {
-  command: "models",
-  describe:
-    "list the model zoo: ResNet-20/32/56 (CIFAR-10), ResNet-18/34/50 and MobileNetV2 (ImageNet) and their variants",
   builder: (y) =>
     y.option("json", {
       type: "string",

@@ -10,8 +10,6 @@ import { readTensorFile } from "../tensor-file.js";
 import { checkSimFlags, simOutputOptions, simulateAndReport } from "./simulate.js";
 
 export const runCommand: SumacCommand = {
-  command: "run <model>",
-  describe: "compile a model for a machine and simulate it: output, cycles, utilisation, energy",
   builder: (y) =>
     simOutputOptions(
       modelOptions(

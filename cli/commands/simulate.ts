@@ -140,8 +140,6 @@ export function hwForProgram(dir: string, program: Program, args: Record<string,
 }
 
 export const simulateCommand: SumacCommand = {
-  command: "simulate <dir>",
-  describe: "simulate a compiled program: cycles, utilisation, stalls, energy; the output tensor",
   builder: (y) =>
     simOutputOptions(
       hwOptions(y.positional("dir", { type: "string", describe: "program directory written by sumac compile" })),

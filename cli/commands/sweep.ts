@@ -31,8 +31,6 @@ const csvCell = (v: string | number): string =>
   typeof v === "number" ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 
 export const sweepCommand: SumacCommand = {
-  command: "sweep <model>",
-  describe: "design-space sweep: cross product of --set key=v1,v2,… lists, dense and structured, on all cores",
   builder: (y) =>
     y
       .positional("model", { type: "string", describe: "zoo name, .net file or .onnx file" })

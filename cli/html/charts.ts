@@ -1,14 +1,16 @@
 // Vega-Lite specifications of the comparison charts, and their rendering to inline SVG (no browser, no network).
-import * as vega from "vega";
-import * as vl from "vega-lite";
+// vega and vega-lite (~2,500 modules with lodash-es) load only when a chart is rendered: every other command,
+// and compare without --html, never pays for them.
+import type { TopLevelSpec } from "vega-lite";
 import type { ReportLike } from "../report-types.js";
 
-type Spec = vl.TopLevelSpec;
+type Spec = TopLevelSpec;
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const MODE_COLORS = { domain: ["dense", "structured"], range: ["#7f7f7f", "#2a9d8f"] };
 
 /** Renders a Vega-Lite spec to an SVG string. */
 export async function renderSvg(spec: Spec): Promise<string> {
+  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
   try {
     return await view.toSVG();

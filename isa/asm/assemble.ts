@@ -1,7 +1,7 @@
 // Assembly text → instructions. Lexing and parsing recover from errors, and every line is then checked against
 // its row of the instruction table, so one run reports every error of a file, each with line, column and caret.
 
-import { createTokenInstance, type IToken } from "chevrotain";
+import { createTokenInstance, type IToken } from "../chevrotain.js";
 import { ROW_BY_MNEMONIC, fieldCode, queueList, queueMask, type FieldLayout, type RowLayout } from "../bits.js";
 import { InputError } from "../errors.js";
 import { INSTRUCTIONS, QUEUES } from "../instructions.js";

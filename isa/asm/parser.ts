@@ -20,7 +20,7 @@ import {
   type TokenType,
   type IToken,
   tokenLabel,
-} from "chevrotain";
+} from "../chevrotain.js";
 import {
   ALL_TOKENS,
   Arrow,

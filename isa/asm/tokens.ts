@@ -2,7 +2,7 @@
 // all in the Mnemonic category, each with Identifier as longer_alt (so `loadx` or `vop.foo` is an identifier
 // and becomes an "unknown mnemonic" error, not a lexing error).
 
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type TokenType } from "../chevrotain.js";
 import { INSTRUCTIONS } from "../instructions.js";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED });

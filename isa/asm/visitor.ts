@@ -1,6 +1,6 @@
 // CST → a small typed syntax tree per source line, keeping every token for positions in error messages.
 
-import type { CstNode, IToken } from "chevrotain";
+import type { CstNode, IToken } from "../chevrotain.js";
 import { asmParser } from "./parser.js";
 import { Integer } from "./tokens.js";
 

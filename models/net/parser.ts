@@ -10,7 +10,7 @@
 //   layer       := LAYER args? ("@" ID args)*               (conv, bn, relu, relu6, clip, fc, maxpool, …)
 //   args        := "(" (arg ("," arg)*)? ")"     arg := (ID "=")? (KERNEL | expr)
 //   expr        := or ("?" expr ":" expr)?  with || && (== != < <= > >=) (+ -) (* / // %) unary (- !)
-import { CstParser, type CstNode } from "chevrotain";
+import { CstParser, type CstNode } from "../../isa/chevrotain.js";
 import * as T from "./tokens.js";
 
 export class NetParser extends CstParser {

@@ -1,5 +1,5 @@
 // Text → AST: lex, parse with recovery, and report every lexical and syntax error of the file at once.
-import type { IRecognitionException } from "chevrotain";
+import type { IRecognitionException } from "../../isa/chevrotain.js";
 import type { NetFile } from "./ast.js";
 import { diagnosticsError, type Diagnostic } from "./diagnostics.js";
 import { netParser } from "./parser.js";

@@ -1,5 +1,5 @@
 // CST → AST for the .net language. Runs only on a CST without syntax errors, so every required child is present.
-import type { CstElement, CstNode, IToken } from "chevrotain";
+import type { CstElement, CstNode, IToken } from "../../isa/chevrotain.js";
 import type {
   Annotation,
   Arg,
