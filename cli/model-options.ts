@@ -55,11 +55,18 @@ const readerFor =
     }
   };
 
-/** Loads the model named by the positional argument. */
+/**
+ * Loads the model named by the positional argument. A --timing-only run needs shapes, not values: zoo and .net
+ * models, which carry no weights, then load without generating any (the compiler uses zero placeholders).
+ */
 export function loadGraphFromArgs(args: Record<string, unknown>, io: Io): Graph {
   const spec = strArg(args, "model", "");
   if (!spec) throw new InputError("name a model: a zoo name (sumac models), a .net file or an .onnx file");
-  const weights = (args["weights"] as "random" | "file" | undefined) ?? (/\.onnx$/i.test(spec) ? "file" : "random");
+  const onnx = /\.onnx$/i.test(spec);
+  const weights =
+    args["timing-only"] && !onnx
+      ? "none"
+      : ((args["weights"] as "random" | "file" | undefined) ?? (onnx ? "file" : "random"));
   return loadModel(spec, { readFile: readerFor(io), weights, seed: strArg(args, "seed", "sumac") });
 }
 

@@ -6,7 +6,6 @@ import type { HwConfig, BufferName } from "../isa/hw/types.js";
 import { InputError } from "../isa/errors.js";
 import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
-import { initGraphWeights } from "../models/weights.js";
 import type { LayerProgram } from "./layers.js";
 import { FRONT_PASSES, needLayers, runPipeline, type Pass, type PipelineState } from "./pipeline.js";
 import type { StructSpec } from "./passes/structure.js";
@@ -183,26 +182,48 @@ function checkBatch(batch: number): number {
   return batch;
 }
 
-/** Compiles a graph for a machine: the front half and the back half, verified after every pass. */
+/**
+ * Compiles a graph for a machine: the front half and the back half, verified after every pass. A model that
+ * carries shapes only — an ONNX whose data file is absent (DESIGN §6: shapes are enough), or, for timing-only work
+ * (`calibration: "nominal"`), a zoo model loaded with `weights: "none"` — compiles with zero placeholder weights
+ * (LayerProgram.placeholders): the same instructions, data layout and counters as with real weights (the back half
+ * reads sizes, never values), and a manifest whose `weightsMissing` makes the simulator refuse a functional run.
+ */
 export function compileDetailed(graph: Graph, hw: HwConfig, opts: CompileOptions): Compiled {
-  if (graph.missingWeights) return withPlaceholderWeights(graph, graph.missingWeights, hw, opts);
+  // Without weight values no calibration can mean anything: a model whose data is missing is timing-only work.
+  if (graph.missingWeights && opts.calibration !== "nominal")
+    return compileDetailed(graph, hw, { ...opts, calibration: "nominal" });
   const batch = checkBatch(opts.batch ?? 1);
   const passes = [...FRONT_PASSES, ...backPasses(hw, batch, opts.residency ?? true)];
   const r = runPipeline(graph, { ...opts, hw }, passes);
   const st = stages(r.state);
   const allocs = st.allocs!;
+  const layers = needLayers(r.state, "compile");
+  let program = r.state.program!;
+  let notes = r.notes;
+  if (layers.placeholders) {
+    const why = graph.missingWeights
+      ? missingWeightsNote(graph.missingWeights)
+      : `${graph.name}: compiled from shapes only (timing-only): weights and tables are zero placeholders`;
+    program = { ...program, manifest: { ...program.manifest, weightsMissing: why } };
+    if (graph.missingWeights) notes = [...notes, why];
+  }
   return {
     plans: st.plans!,
     allocs,
     layout: st.layout!,
     ops: st.ops!,
     residency: st.residency!,
-    program: r.state.program!,
+    program,
     sramPeak: peakUse(allocs),
-    notes: r.notes,
-    layers: needLayers(r.state, "compile"),
+    notes,
+    layers,
     ...(r.dump !== undefined ? { dump: r.dump } : {}),
   };
+}
+
+function missingWeightsNote(missing: NonNullable<Graph["missingWeights"]>): string {
+  return `${missing.model}: weights are in '${missing.dataFile}', which is missing; compiled with placeholder weights (cycles and energy only)`;
 }
 
 export type Compiled = BackResult & {
@@ -210,24 +231,6 @@ export type Compiled = BackResult & {
   readonly layers: LayerProgram;
   readonly dump?: string;
 };
-
-/**
- * A model whose weights are absent still compiles (DESIGN §6: shapes are enough): seeded placeholder weights give
- * the same instruction stream and timing, and the manifest records why its outputs mean nothing.
- */
-function withPlaceholderWeights(
-  graph: Graph,
-  missing: NonNullable<Graph["missingWeights"]>,
-  hw: HwConfig,
-  opts: CompileOptions,
-): Compiled {
-  const { missingWeights: _, ...rest } = graph;
-  const filled = initGraphWeights(rest, String(opts.seed ?? "sumac"));
-  const r = compileDetailed(filled, hw, opts.calibration === undefined ? { ...opts, calibration: "nominal" } : opts);
-  const why = `${missing.model}: weights are in '${missing.dataFile}', which is missing; compiled with placeholder weights (cycles and energy only)`;
-  const program: Program = { ...r.program, manifest: { ...r.program.manifest, weightsMissing: why } };
-  return { ...r, program, notes: [...r.notes, why] };
-}
 
 export function compile(graph: Graph, hw: HwConfig, opts: CompileOptions): Program {
   return compileDetailed(graph, hw, opts).program;

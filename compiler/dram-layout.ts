@@ -50,7 +50,7 @@ export interface DramLayout {
 
 /** Copies block (o0..o1) x (i0..i1) of a [nOut][nIn][pp] tensor into `out` at `at`, as [o][i][pp]. */
 function copyBlock(
-  src: ArrayLike<number>,
+  src: Int8Array | Float32Array,
   nIn: number,
   pp: number,
   o0: number,
@@ -60,12 +60,11 @@ function copyBlock(
   out: Int8Array | Float32Array,
   at: number,
 ): void {
-  let k = at;
-  for (let o = o0; o < o1; o++) {
-    for (let i = i0; i < i1; i++) {
-      const base = (o * nIn + i) * pp;
-      for (let p = 0; p < pp; p++) out[k++] = src[base + p]!;
-    }
+  // Rows i0..i1 of one output channel are contiguous in src: one typed-array copy each.
+  const row = (i1 - i0) * pp;
+  for (let o = o0, k = at; o < o1; o++, k += row) {
+    const base = (o * nIn + i0) * pp;
+    out.set(src.subarray(base, base + row), k);
   }
 }
 
@@ -73,7 +72,7 @@ function copyBlock(
 function weightView(
   plan: LayerPlan,
   fp32: boolean,
-): { data: ArrayLike<number>; nOut: number; nIn: number; pp: number; tOut: number; tIn: number } | null {
+): { data: Int8Array | Float32Array; nOut: number; nIn: number; pp: number; tOut: number; tIn: number } | null {
   if (plan.kind === "conv") {
     const l = plan.layer;
     if (!fp32 && !l.q) throw new Error(`layer '${l.name}' has no quantised weights in an int8 program`);

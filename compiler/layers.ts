@@ -59,11 +59,14 @@ export interface ConvLayer extends LayerBase {
   /** float weights [cout][cin/groups][kh][kw] with BN folded, and bias [cout]. */
   readonly weight: Float32Array;
   readonly bias: Float32Array;
-  /** Set when this layer is lowered as sum-pool + small conv. alpha is [cout][c][n][n] (float). */
+  /**
+   * Set when this layer is lowered as sum-pool + small conv. alpha is [cout][c][n][n] (float). residual is null when
+   * it was not computed (placeholder weights, where the structure comes from the model or a struct file).
+   */
   readonly structured?: {
     readonly c: number;
     readonly n: number;
-    readonly residual: number;
+    readonly residual: number | null;
     readonly alpha: Float32Array;
   };
   /** Filled by the quantise pass (int8 programs). */
@@ -77,7 +80,7 @@ export interface FcLayer extends LayerBase {
   readonly weight: Float32Array;
   readonly bias: Float32Array;
   /** alpha is [P][R]; the sum-pool window over the input vector is Q-R+1. */
-  readonly structured?: { readonly R: number; readonly residual: number; readonly alpha: Float32Array };
+  readonly structured?: { readonly R: number; readonly residual: number | null; readonly alpha: Float32Array };
   readonly q?: ConvQuant;
 }
 
@@ -133,4 +136,9 @@ export interface LayerProgram {
   readonly scales: ReadonlyMap<string, number>;
   /** Per-tensor element width as stored in DRAM (1 for int8 activations, 4 in fp32 programs is NOT used: layout stays int8). */
   readonly shapes: ReadonlyMap<string, Shape>;
+  /**
+   * Set when the model carried shapes only (timing-only work): weights, biases, alpha and the quantised values are
+   * zeros of the right sizes, so the program has the real instructions and timing but meaningless outputs.
+   */
+  readonly placeholders?: true;
 }

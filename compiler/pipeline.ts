@@ -105,7 +105,8 @@ export const FRONT_PASSES: readonly Pass[] = [
   },
   layerStage("normalise", "fold BN, fuse ReLU/clip, shortcut and pad, graph -> layers", (s, ctx) => ({
     ...s,
-    layers: normalise(s.graph, ctx.opts.mode),
+    // Nominal calibration is timing-only work: a model without weight values compiles with zero placeholders.
+    layers: normalise(s.graph, ctx.opts.mode, { placeholders: ctx.opts.calibration === "nominal" }),
   })),
   layerStage("structure", "structured (c, n)/R per layer, alpha = A+W on folded weights", (s, ctx) => {
     const r = structure(needLayers(s, "structure"), s.graph, {

@@ -23,6 +23,8 @@ function range(a: Int32Array): string {
   return lo === hi ? String(lo) : `${lo}..${hi}`;
 }
 
+const residualText = (r: number | null): string => (r === null ? "?" : r.toExponential(2));
+
 function attrs(l: Layer): string {
   switch (l.kind) {
     case "conv": {
@@ -30,11 +32,11 @@ function attrs(l: Layer): string {
       if (l.dilation !== 1) p.push(`d=${l.dilation}`);
       if (l.groups !== 1) p.push(`g=${l.groups}`);
       if (l.structured)
-        p.push(`struct(c=${l.structured.c},n=${l.structured.n},res=${l.structured.residual.toExponential(2)})`);
+        p.push(`struct(c=${l.structured.c},n=${l.structured.n},res=${residualText(l.structured.residual)})`);
       return p.join(" ");
     }
     case "fc":
-      return `P=${l.P} Q=${l.Q}${l.structured ? ` struct(R=${l.structured.R},res=${l.structured.residual.toExponential(2)})` : ""}`;
+      return `P=${l.P} Q=${l.Q}${l.structured ? ` struct(R=${l.structured.R},res=${residualText(l.structured.residual)})` : ""}`;
     case "add":
       return l.shortcut ? `shortcutA(s=${l.shortcut.stride},before=${l.shortcut.before})` : "";
     case "maxpool":

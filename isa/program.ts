@@ -56,8 +56,9 @@ export interface Manifest {
   readonly outputs: readonly TensorPlacement[];
   readonly layers: readonly LayerInfo[];
   /**
-   * Set when the model's weights were absent (an ONNX file without its external data) and the program was built
-   * with placeholder weights: cycles and energy are right, outputs are not, so functional runs are refused.
+   * Set when the program was built with placeholder weights — the model's were absent (an ONNX file without its
+   * external data), or a timing-only compile needed shapes only: cycles and energy are right, outputs are not, so
+   * functional runs are refused.
    */
   readonly weightsMissing?: string;
   /** Intermediate tensors in DRAM, for inspection. */

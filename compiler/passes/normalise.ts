@@ -4,6 +4,9 @@
 //   shortcutA fused into the add that consumes it (AddLayer.shortcut, b = the shortcut's source)
 //   flatten   dropped: an fc reads any tensor whose element count is Q
 //   pad       folded into the conv or sum-pool that consumes it (their own zero padding)
+// A model that carries shapes only (weights null: a zoo model loaded without weights, an ONNX without its data)
+// normalises with `placeholders` to zero weights and biases of the right sizes (LayerProgram.placeholders), for
+// timing-only work: the back half reads sizes, never values; BN folding is then skipped.
 // Anything else that cannot become a layer is an InputError naming the node.
 
 import { InputError } from "../../isa/errors.js";
@@ -55,7 +58,7 @@ function mergeDecomposed(
     conv.pads.every((p) => p === 0) &&
     conv.dilation === sp.dilation;
   if (!fits) return null;
-  const weight = Float32Array.from(composeConv(conv.weight, conv.cout, C, N, c, n));
+  const weight = new Float32Array(composeConv(conv.weight, conv.cout, C, N, c, n));
   const merged: Mutable<ConvLayer> = {
     ...conv,
     inputs: sp.inputs,
@@ -66,11 +69,20 @@ function mergeDecomposed(
     pads: sp.pads,
     weight,
   };
-  if (mode === "structured") merged.structured = { c, n, residual: 0, alpha: Float32Array.from(conv.weight) };
+  if (mode === "structured") merged.structured = { c, n, residual: 0, alpha: conv.weight.slice() };
   return merged;
 }
 
-export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"): LayerProgram {
+export interface NormaliseOptions {
+  /** Null weights become zero placeholders (timing-only work) instead of an error. */
+  readonly placeholders?: boolean;
+}
+
+export function normalise(
+  graphIn: Graph,
+  mode: "dense" | "structured" = "dense",
+  opts: NormaliseOptions = {},
+): LayerProgram {
   const graph = graphIn.shapes.size ? graphIn : inferShapes(graphIn);
   const shapeOf = (t: string): Shape => {
     const s = graph.shapes.get(t);
@@ -111,6 +123,14 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
     layers.push(d);
     producer.set(d.output, d);
   };
+  let placeholders = false;
+  /** A copy of the node's weights or bias, or zeros of `length` when the model carries none and that is allowed. */
+  const values = (node: Node, v: Float32Array | null, length: number, what: string): Float32Array => {
+    if (v) return v.slice();
+    if (!opts.placeholders) fail(node, `has no ${what} (the model carries shapes only; use --weights random)`);
+    placeholders = true;
+    return new Float32Array(length);
+  };
 
   for (const node of graph.nodes) {
     const in0 = node.inputs[0]!;
@@ -119,7 +139,6 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
         fail(node, `reads the explicit pad '${t}', which only a conv or sum-pool can absorb`);
     switch (node.op) {
       case "conv": {
-        if (!node.weight) fail(node, "has no weights (the model carries shapes only; use --weights random)");
         const { src, pads } = takePad(in0);
         const l: Mutable<ConvLayer> = {
           kind: "conv",
@@ -137,8 +156,8 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
           pads: [node.pads[0] + pads[0], node.pads[1] + pads[1], node.pads[2] + pads[2], node.pads[3] + pads[3]],
           dilation: node.dilation,
           groups: node.groups,
-          weight: Float32Array.from(node.weight),
-          bias: node.bias ? Float32Array.from(node.bias) : new Float32Array(node.cout),
+          weight: values(node, node.weight, (node.cout * node.cin * node.kh * node.kw) / node.groups, "weights"),
+          bias: node.bias ? node.bias.slice() : new Float32Array(node.cout),
         };
         const pooled = producer.get(in0);
         if (pooled?.kind === "sumpool" && readCount(in0) === 1) {
@@ -154,7 +173,6 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
         break;
       }
       case "fc": {
-        if (!node.weight) fail(node, "has no weights (the model carries shapes only; use --weights random)");
         const src = resolve(in0);
         const l: Mutable<FcLayer> = {
           kind: "fc",
@@ -166,24 +184,26 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
           clamp: NO_CLAMP,
           P: node.P,
           Q: node.Q,
-          weight: Float32Array.from(node.weight),
-          bias: node.bias ? Float32Array.from(node.bias) : new Float32Array(node.P),
+          weight: values(node, node.weight, node.P * node.Q, "weights"),
+          bias: node.bias ? node.bias.slice() : new Float32Array(node.P),
         };
         add(l);
         break;
       }
       case "bn": {
-        if (!node.scale || !node.shift)
+        if ((!node.scale || !node.shift) && !opts.placeholders)
           fail(node, "has no parameters (the model carries shapes only; use --weights random)");
         const p = fusable(node, in0, ["conv", "fc"]) as Mutable<ConvLayer> | Mutable<FcLayer>;
         if (p.clamp !== NO_CLAMP) fail(node, `cannot be folded into '${p.name}': an activation sits between them`);
-        const cout = p.kind === "conv" ? p.cout : p.P;
-        const per = p.weight.length / cout;
-        for (let o = 0; o < cout; o++) {
-          const s = node.scale[o]!;
-          for (let i = o * per; i < (o + 1) * per; i++) p.weight[i] = p.weight[i]! * s;
-          p.bias[o] = p.bias[o]! * s + node.shift[o]!;
-        }
+        if (node.scale && node.shift) {
+          const cout = p.kind === "conv" ? p.cout : p.P;
+          const per = p.weight.length / cout;
+          for (let o = 0; o < cout; o++) {
+            const s = node.scale[o]!;
+            for (let i = o * per; i < (o + 1) * per; i++) p.weight[i] = p.weight[i]! * s;
+            p.bias[o] = p.bias[o]! * s + node.shift[o]!;
+          }
+        } else placeholders = true;
         rename(p, node.output);
         break;
       }
@@ -324,5 +344,6 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
     layers,
     scales: new Map([...shapes.keys()].map((t) => [t, 1])),
     shapes,
+    ...(placeholders ? { placeholders: true } : {}),
   };
 }

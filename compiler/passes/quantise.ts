@@ -77,6 +77,14 @@ export function quantizeWeights(w: ArrayLike<number>, cout: number): { q: Int8Ar
   return { q, scale };
 }
 
+/**
+ * What quantizeWeights gives for all-zero weights (int8 zeros, scale 1), without reading them: placeholder weights
+ * (LayerProgram.placeholders) are zeros by construction, and ResNet-50's 25 M of them are not worth a pass.
+ */
+export function zeroWeights(length: number, cout: number): { q: Int8Array; scale: Float32Array } {
+  return { q: new Int8Array(length), scale: new Float32Array(cout).fill(scaleForRange(0)) };
+}
+
 /** Weights, bias and requant of a conv or fc: acc (at scale sAcc * s_w[o]) -> int8 at scale sOut. */
 function macQuant(
   l: Layer,
@@ -87,8 +95,9 @@ function macQuant(
   sOut: number,
   terms: number,
   e?: { eBits: 8 | 16 | 32; eShift: number },
+  placeholders = false,
 ): ConvQuant {
-  const { q, scale } = quantizeWeights(w, cout);
+  const { q, scale } = placeholders ? zeroWeights(w.length, cout) : quantizeWeights(w, cout);
   const qb = new Int32Array(cout);
   const mult = new Int32Array(cout);
   const shift = new Int32Array(cout);
@@ -138,7 +147,7 @@ export function quantise(
   };
   scales.set(lp.input.name, scaleForRange(rangeOf(lp.input.name)));
   const eBits = Math.min(hw.mac.actBits, hw.pool.outBits) as 8 | 16;
-  const ectx: EContext = { cal, eRange, eBits, notes };
+  const ectx: EContext = { cal, eRange, eBits, notes, placeholders: lp.placeholders === true };
 
   const layers = lp.layers.map((l): Layer => {
     const sIn = scaleOf(l.inputs[0]!);
@@ -194,6 +203,7 @@ interface EContext {
   readonly eRange: ERange;
   readonly eBits: 8 | 16;
   readonly notes: string[];
+  readonly placeholders: boolean;
 }
 
 /** eShift of a structured layer whose window sums `volume` int8 values and whose MAC sums `terms` products. */
@@ -219,18 +229,21 @@ function chooseEShift(l: Layer, volume: number, terms: number, sIn: number, ctx:
 }
 
 function convQuant(l: ConvLayer, sIn: number, sOut: number, ctx: EContext): ConvQuant {
-  if (!l.structured) return macQuant(l, l.weight, l.bias, l.cout, sIn, sOut, (l.cin / l.groups) * l.kh * l.kw);
+  const dense = (l.cin / l.groups) * l.kh * l.kw;
+  if (!l.structured) return macQuant(l, l.weight, l.bias, l.cout, sIn, sOut, dense, undefined, ctx.placeholders);
   const { c, n, alpha } = l.structured;
   const depthwise = l.groups > 1;
   const volume = (depthwise ? 1 : l.cin - c + 1) * (l.kh - n + 1) * (l.kw - n + 1);
   const terms = (depthwise ? 1 : c) * n * n;
   const eShift = chooseEShift(l, volume, terms, sIn, ctx);
-  return macQuant(l, alpha, l.bias, l.cout, sIn * 2 ** eShift, sOut, terms, { eBits: ctx.eBits, eShift });
+  const e = { eBits: ctx.eBits, eShift };
+  return macQuant(l, alpha, l.bias, l.cout, sIn * 2 ** eShift, sOut, terms, e, ctx.placeholders);
 }
 
 function fcQuant(l: FcLayer, sIn: number, sOut: number, ctx: EContext): ConvQuant {
-  if (!l.structured) return macQuant(l, l.weight, l.bias, l.P, sIn, sOut, l.Q);
+  if (!l.structured) return macQuant(l, l.weight, l.bias, l.P, sIn, sOut, l.Q, undefined, ctx.placeholders);
   const { R, alpha } = l.structured;
   const eShift = chooseEShift(l, l.Q - R + 1, R, sIn, ctx);
-  return macQuant(l, alpha, l.bias, l.P, sIn * 2 ** eShift, sOut, R, { eBits: ctx.eBits, eShift });
+  const e = { eBits: ctx.eBits, eShift };
+  return macQuant(l, alpha, l.bias, l.P, sIn * 2 ** eShift, sOut, R, e, ctx.placeholders);
 }

@@ -4,6 +4,9 @@
 // BN-FOLDED weights (folding scales each output kernel, which keeps it structured), and the residual recorded.
 // A layer whose residual exceeds `tol` stays dense unless the struct file forces it (then a note reports it).
 // Depthwise convs use spatial structure only (C = c = 1 per group); other grouped convs stay dense.
+// Placeholder weights (LayerProgram.placeholders: the model carried shapes only) have no values to detect structure
+// in or project: the model's and the struct file's (c, n) / R are taken as given, alpha is zeros of its size, and
+// the residual is the model's (null for struct-file layers: not computed).
 
 import { InputError } from "../../isa/errors.js";
 import type { Graph, Node } from "../../models/ir.js";
@@ -44,7 +47,7 @@ export function structure(lp: LayerProgram, graph: Graph, opts: StructureOptions
           `${where}: layer '${name}' is not a conv or fc layer of ${lp.model} (known: ${[...known].join(", ")})`,
         );
   }
-  const ctx = { tol: opts.tol, auto: spec === "auto", where, notes };
+  const ctx = { tol: opts.tol, auto: spec === "auto", where, notes, placeholders: lp.placeholders === true };
   const layers = lp.layers.map((l): Layer => {
     const forced = file?.[l.name];
     const node = nodes.get(l.name);
@@ -69,12 +72,13 @@ interface Ctx {
   readonly auto: boolean;
   readonly where: string;
   readonly notes: string[];
+  readonly placeholders: boolean;
 }
 
 function structureConv(
   l: ConvLayer,
   forced: StructEntry | undefined,
-  given: { c: number; n: number } | undefined,
+  given: { c: number; n: number; residual: number | null } | undefined,
   ctx: Ctx,
 ): ConvLayer {
   const dense = withoutStructure(l);
@@ -91,13 +95,18 @@ function structureConv(
     return dense;
   }
   let pick: { c: number; n: number } | undefined = forced ?? given;
-  if (!pick && ctx.auto) pick = detectConv(l.weight, l.cout, C, N, ctx.tol, 1);
+  if (!pick && ctx.auto && !ctx.placeholders) pick = detectConv(l.weight, l.cout, C, N, ctx.tol, 1);
   if (!pick) return dense;
   if (!Number.isInteger(pick.c) || !Number.isInteger(pick.n) || pick.c < 1 || pick.c > C || pick.n < 1 || pick.n > N) {
     const msg = `layer '${l.name}': structure (c=${pick.c}, n=${pick.n}) is invalid for a ${C}x${N}x${N} kernel`;
     throw new InputError(forced ? `${ctx.where}: ${msg}` : msg);
   }
   if (pick.c === C && pick.n === N) return dense;
+  if (ctx.placeholders) {
+    const residual = forced ? null : (given?.residual ?? null);
+    const alpha = new Float32Array(l.cout * pick.c * pick.n * pick.n);
+    return { ...dense, structured: { c: pick.c, n: pick.n, residual, alpha } };
+  }
   const p = projectConv(l.weight, l.cout, C, N, pick.c, pick.n);
   if (p.residual > ctx.tol) {
     if (!forced) {
@@ -113,18 +122,27 @@ function structureConv(
   return { ...dense, structured: { c: pick.c, n: pick.n, residual: p.residual, alpha: Float32Array.from(p.alpha) } };
 }
 
-function structureFc(l: FcLayer, forced: StructEntry | undefined, given: { R: number } | undefined, ctx: Ctx): FcLayer {
+function structureFc(
+  l: FcLayer,
+  forced: StructEntry | undefined,
+  given: { R: number; residual: number | null } | undefined,
+  ctx: Ctx,
+): FcLayer {
   const dense = withoutStructure(l);
   if (forced && !("R" in forced))
     throw new InputError(`${ctx.where}: layer '${l.name}' is fully connected and needs {R}, not {c, n}`);
   let R: number | undefined = forced?.R ?? given?.R;
-  if (R === undefined && ctx.auto) R = detectFc(l.weight, l.P, l.Q, ctx.tol).R;
+  if (R === undefined && ctx.auto && !ctx.placeholders) R = detectFc(l.weight, l.P, l.Q, ctx.tol).R;
   if (R === undefined) return dense;
   if (!Number.isInteger(R) || R < 1 || R > l.Q) {
     const msg = `layer '${l.name}': structure R=${R} is invalid for ${l.Q} inputs`;
     throw new InputError(forced ? `${ctx.where}: ${msg}` : msg);
   }
   if (R === l.Q) return dense;
+  if (ctx.placeholders) {
+    const residual = forced ? null : (given?.residual ?? null);
+    return { ...dense, structured: { R, residual, alpha: new Float32Array(l.P * R) } };
+  }
   const p = projectFc(l.weight, l.P, l.Q, R);
   if (p.residual > ctx.tol) {
     if (!forced) {

@@ -1,6 +1,6 @@
 // Bytes → decoded ModelProto, with every way a file can be wrong turned into one InputError line naming it.
 import { InputError } from "../../isa/errors.js";
-import { ModelProto, type GraphProtoObj, type ModelProtoObj } from "./schema.js";
+import { modelProto, type GraphProtoObj, type ModelProtoObj } from "./schema.js";
 
 export const MIN_OPSET = 11;
 export const MAX_OPSET = 21;
@@ -16,7 +16,7 @@ export function decodeModel(bytes: Uint8Array, path: string): DecodedModel {
   if (bytes.length === 0) throw new InputError(`${path}: not an ONNX model (the file is empty)`);
   let model: ModelProtoObj;
   try {
-    model = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number });
+    model = modelProto().toObject(modelProto().decode(bytes), { longs: Number });
   } catch (e) {
     const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
     throw new InputError(`${path}: not an ONNX model (truncated or corrupt protobuf: ${why})`);

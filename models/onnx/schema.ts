@@ -1,7 +1,9 @@
 // The part of onnx.proto that the frontend reads (and that tests use to build small models), for protobufjs 8.
 // Field numbers are those of onnx/onnx.in.proto (ONNX IR 7+); fields we do not list are skipped by the decoder,
 // so a subset is enough. Kept as proto2, like the original, so that presence and packing match real files.
-import protobuf from "protobufjs";
+// protobufjs loads on first use (modelProto()): only commands that read or write an ONNX file pay for it.
+import { createRequire } from "node:module";
+import type * as Protobuf from "protobufjs";
 
 export const ONNX_PROTO_SUBSET = `
 syntax = "proto2";
@@ -59,8 +61,16 @@ message TypeProto {
 }
 `;
 
-const root = protobuf.parse(ONNX_PROTO_SUBSET, { keepCase: false }).root;
-export const ModelProto = root.lookupType("onnx.ModelProto");
+let modelProtoType: Protobuf.Type | undefined;
+
+/** The onnx.ModelProto message type (decode, encode, toObject), built from ONNX_PROTO_SUBSET on first use. */
+export function modelProto(): Protobuf.Type {
+  if (!modelProtoType) {
+    const protobuf = createRequire(import.meta.url)("protobufjs") as typeof Protobuf;
+    modelProtoType = protobuf.parse(ONNX_PROTO_SUBSET, { keepCase: false }).root.lookupType("onnx.ModelProto");
+  }
+  return modelProtoType;
+}
 
 /** TensorProto.DataType values used by the frontend. */
 export const DataType = {
@@ -143,7 +153,8 @@ export interface ModelProtoObj {
 
 /** Encodes a model object (camelCase fields) to bytes: for tests and tools that build small ONNX files. */
 export function encodeModel(model: ModelProtoObj | Record<string, unknown>): Uint8Array {
-  const err = ModelProto.verify(model);
+  const type = modelProto();
+  const err = type.verify(model);
   if (err) throw new Error(`ModelProto: ${err}`);
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  return type.encode(type.fromObject(model)).finish();
 }

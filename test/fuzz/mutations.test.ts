@@ -9,7 +9,7 @@ import { resolveHw } from "../../isa/hw/config.js";
 import { loadOnnx } from "../../models/onnx/load.js";
 import { loadNet } from "../../models/net/load.js";
 import { mulberry32 } from "../../models/rng.js";
-import { ModelProto } from "../../models/onnx/schema.js";
+import { modelProto } from "../../models/onnx/schema.js";
 
 const rng = mulberry32(20201206);
 const int = (n: number) => Math.floor(rng.next() * n);
@@ -92,7 +92,7 @@ describe("mutation fuzzing: parsers answer with success or an InputError", funct
     // Decode once, then change one thing a protobuf parser would accept: an attribute value, a dimension, an
     // input name, a node's op type, or drop a node; re-encode. Reaches the importer's own checks.
     const bytes = new Uint8Array(fs.readFileSync("test/fixtures/onnx/cifar_resnet20_struct_mixed.onnx"));
-    const base = ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, bytes: String }) as {
+    const base = modelProto().toObject(modelProto().decode(bytes), { longs: Number, bytes: String }) as {
       graph: {
         node: { opType: string; input?: string[]; attribute?: { ints?: number[]; i?: number; f?: number }[] }[];
         initializer: { dims: number[] }[];
@@ -124,7 +124,7 @@ describe("mutation fuzzing: parsers answer with success or an InputError", funct
         default:
           nodes.splice(int(nodes.length), 1);
       }
-      const mutant = ModelProto.encode(ModelProto.fromObject(m)).finish();
+      const mutant = modelProto().encode(modelProto().fromObject(m)).finish();
       survives(`onnx-structured mutant ${i}`, () => loadOnnx(mutant, { path: "m.onnx", readFile: () => null }));
     }
   });

@@ -7,7 +7,7 @@ import { InputError } from "../../isa/errors.js";
 import { executeGraph } from "../../models/execute.js";
 import type { Graph, Node } from "../../models/ir.js";
 import { loadOnnx, requireWeights } from "../../models/onnx/load.js";
-import { ModelProto, type ModelProtoObj } from "../../models/onnx/schema.js";
+import { modelProto, type ModelProtoObj } from "../../models/onnx/schema.js";
 import { verifyGraph } from "../../models/shapes.js";
 import {
   attr,
@@ -152,8 +152,8 @@ describe("ONNX frontend: real PyTorch exports", function () {
       expect(count(g, "fc")).to.equal(1);
       expect(g.quant).to.not.equal(undefined);
       // The input is quantised; its recorded parameters are those of the file's input_scale initializer.
-      const file = ModelProto.toObject(
-        ModelProto.decode(fs.readFileSync(fixture("cifar_resnet20_struct_mixed.qdq.onnx"))),
+      const file = modelProto().toObject(
+        modelProto().decode(fs.readFileSync(fixture("cifar_resnet20_struct_mixed.qdq.onnx"))),
         {
           longs: Number,
         },
@@ -218,7 +218,7 @@ describe("ONNX frontend: real PyTorch exports", function () {
         expect(denseMacs(g)).to.equal(macs);
 
         const m = meta[key]!;
-        const decoded = ModelProto.toObject(ModelProto.decode(fs.readFileSync(fixture(file))), {
+        const decoded = modelProto().toObject(modelProto().decode(fs.readFileSync(fixture(file))), {
           longs: Number,
         }) as ModelProtoObj;
         const nodes = decoded.graph!.node!;
