@@ -9,6 +9,17 @@ const entry = import.meta.resolve("chevrotain");
 const chevrotain = (await import(new URL("../chevrotain.mjs", entry).href)) as typeof Chevrotain;
 
 export const { createToken, createTokenInstance, tokenLabel, Lexer, CstParser } = chevrotain;
+
+/**
+ * Our lexers and parsers skip chevrotain's definition checks (ambiguities, left recursion, unusable token
+ * patterns) when they are built for use: the checks cost more than the parse of a whole zoo file, and they find
+ * nothing new at run time. test/isa/grammar-checks.test.ts builds every lexer and parser with them on.
+ */
+export interface GrammarChecks {
+  readonly skipValidations: boolean;
+}
+export const RUNTIME: GrammarChecks = { skipValidations: true };
+export const CHECKED: GrammarChecks = { skipValidations: false };
 export type Lexer = Chevrotain.Lexer;
 export type CstParser = Chevrotain.CstParser;
 export type {

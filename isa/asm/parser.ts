@@ -20,6 +20,8 @@ import {
   type TokenType,
   type IToken,
   tokenLabel,
+  RUNTIME,
+  type GrammarChecks,
 } from "../chevrotain.js";
 import {
   ALL_TOKENS,
@@ -81,8 +83,8 @@ export class AsmParser extends CstParser {
   private altAfterKey?: IOrAlt<unknown>[];
   private altValue?: IOrAlt<unknown>[];
 
-  constructor() {
-    super([...ALL_TOKENS], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
+  constructor(checks: GrammarChecks = RUNTIME) {
+    super([...ALL_TOKENS], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages, ...checks });
     this.performSelfAnalysis();
   }
 

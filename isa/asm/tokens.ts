@@ -2,7 +2,7 @@
 // all in the Mnemonic category, each with Identifier as longer_alt (so `loadx` or `vop.foo` is an identifier
 // and becomes an "unknown mnemonic" error, not a lexing error).
 
-import { createToken, Lexer, type TokenType } from "../chevrotain.js";
+import { createToken, Lexer, RUNTIME, type GrammarChecks, type TokenType } from "../chevrotain.js";
 import { INSTRUCTIONS } from "../instructions.js";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED });
@@ -77,4 +77,7 @@ export const ALL_TOKENS: readonly TokenType[] = [
   Identifier,
 ];
 
-export const AsmLexer = new Lexer([...ALL_TOKENS], { ensureOptimizations: true, positionTracking: "full" });
+export function makeAsmLexer(checks: GrammarChecks = RUNTIME): Lexer {
+  return new Lexer([...ALL_TOKENS], { ensureOptimizations: true, positionTracking: "full", ...checks });
+}
+export const AsmLexer = makeAsmLexer();

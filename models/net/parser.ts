@@ -10,12 +10,12 @@
 //   layer       := LAYER args? ("@" ID args)*               (conv, bn, relu, relu6, clip, fc, maxpool, …)
 //   args        := "(" (arg ("," arg)*)? ")"     arg := (ID "=")? (KERNEL | expr)
 //   expr        := or ("?" expr ":" expr)?  with || && (== != < <= > >=) (+ -) (* / // %) unary (- !)
-import { CstParser, type CstNode } from "../../isa/chevrotain.js";
+import { CstParser, RUNTIME, type CstNode, type GrammarChecks } from "../../isa/chevrotain.js";
 import * as T from "./tokens.js";
 
 export class NetParser extends CstParser {
-  constructor() {
-    super([...T.allTokens], { recoveryEnabled: true, maxLookahead: 3 });
+  constructor(checks: GrammarChecks = RUNTIME) {
+    super([...T.allTokens], { recoveryEnabled: true, maxLookahead: 3, ...checks });
     this.performSelfAnalysis();
   }
 

@@ -1,5 +1,5 @@
 // Tokens of the .net network description language (see docs/zoo.md for the language).
-import { createToken, Lexer, type TokenType } from "../../isa/chevrotain.js";
+import { createToken, Lexer, RUNTIME, type GrammarChecks, type TokenType } from "../../isa/chevrotain.js";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: Lexer.SKIPPED });
@@ -155,4 +155,7 @@ export const allTokens: readonly TokenType[] = [
   Percent,
 ];
 
-export const netLexer = new Lexer([...allTokens], { positionTracking: "full", ensureOptimizations: false });
+export function makeNetLexer(checks: GrammarChecks = RUNTIME): Lexer {
+  return new Lexer([...allTokens], { positionTracking: "full", ensureOptimizations: false, ...checks });
+}
+export const netLexer = makeNetLexer();
