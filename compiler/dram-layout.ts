@@ -60,8 +60,12 @@ function copyBlock(
   out: Int8Array | Float32Array,
   at: number,
 ): void {
-  // Rows i0..i1 of one output channel are contiguous in src: one typed-array copy each.
+  // Rows i0..i1 of one output channel are contiguous in src (all of them when the block spans every input).
   const row = (i1 - i0) * pp;
+  if (i0 === 0 && i1 === nIn) {
+    out.set(src.subarray(o0 * row, o1 * row), at);
+    return;
+  }
   for (let o = o0, k = at; o < o1; o++, k += row) {
     const base = (o * nIn + i0) * pp;
     out.set(src.subarray(base, base + row), k);
@@ -176,8 +180,10 @@ export function layoutDram(lp: LayerProgram, plans: readonly LayerPlan[], batch:
         }
       }
       const data = fp32 ? new Float32Array(off) : new Int8Array(off);
-      for (const [key, o0, o1, i0, i1] of sizes)
-        copyBlock(wv.data, wv.nIn, wv.pp, o0, o1, i0, i1, data, wBlocks.get(key)!.addr - base);
+      // Placeholder weights are zeros, which the new image already holds.
+      if (!lp.placeholders)
+        for (const [key, o0, o1, i0, i1] of sizes)
+          copyBlock(wv.data, wv.nIn, wv.pp, o0, o1, i0, i1, data, wBlocks.get(key)!.addr - base);
       weights = { addr: base, bytes: off };
       segments.push({ name: `${name}.weights`, addr: base, esize: 1, data });
       next = base + off;

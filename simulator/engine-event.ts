@@ -45,6 +45,7 @@ export function runEventEngine(
     remaining = n,
     t = 0;
   const order = new Int32Array(nq);
+  const nextOf = new Int32Array(nq);
 
   const canStart = (i: number, q: number): boolean => {
     if (dispatchCycle(i, issueCycles) > t || queueFree[q]! > t) return false;
@@ -66,12 +67,22 @@ export function runEventEngine(
     let started = true;
     while (started) {
       started = false;
-      // Queue heads in program order.
+      // Queue heads in program order (insertion sort: at most six, and no comparator calls).
       let k = 0;
-      for (let q = 0; q < nq; q++) if (head[q]! < lists[q]!.length) order[k++] = q;
-      const heads = order.subarray(0, k).sort((x, y) => lists[x]![head[x]!]! - lists[y]![head[y]!]!);
-      for (const q of heads) {
+      for (let q = 0; q < nq; q++) {
+        if (head[q]! >= lists[q]!.length) continue;
         const i = lists[q]![head[q]!]!;
+        let j = k++;
+        for (; j > 0 && nextOf[j - 1]! > i; j--) {
+          order[j] = order[j - 1]!;
+          nextOf[j] = nextOf[j - 1]!;
+        }
+        order[j] = q;
+        nextOf[j] = i;
+      }
+      for (let h = 0; h < k; h++) {
+        const q = order[h]!;
+        const i = nextOf[h]!;
         if (!canStart(i, q)) continue;
         start[i] = t;
         const pc = a.portCycles[i]!;
