@@ -28,31 +28,41 @@ interface Figure {
   readonly rssTarget?: number;
 }
 
-function parseArgs(argv: readonly string[]): { rounds: number; whole: boolean; inProcess: boolean } {
+interface BenchArgs {
+  readonly rounds: number;
+  readonly whole: boolean;
+  readonly inProcess: boolean;
+  /** Only the whole-process cases whose name matches (their peers always run). */
+  readonly only?: RegExp;
+}
+
+function parseArgs(argv: readonly string[]): BenchArgs {
   let rounds = 5;
   let whole = true;
   let inProcess = true;
+  let only: RegExp | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--rounds") rounds = Number(argv[++i]);
     else if (a === "--whole") inProcess = false;
     else if (a === "--in-process") whole = false;
-    else throw new Error(`bench: unknown argument '${a}' (--rounds N, --whole, --in-process)`);
+    else if (a === "--only") only = new RegExp(argv[++i] ?? "");
+    else throw new Error(`bench: unknown argument '${a}' (--rounds N, --whole, --in-process, --only REGEX)`);
   }
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error("bench: --rounds needs a positive integer");
-  return { rounds, whole, inProcess };
+  return { rounds, whole, inProcess, ...(only ? { only } : {}) };
 }
 
 const fmt = (x: number, digits = 0) => x.toFixed(digits).padStart(8);
 
-function wholeProcessBench(rounds: number): void {
+function wholeProcessBench(rounds: number, only?: RegExp): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sumac-bench-"));
   try {
     const model = writeRandomWeights(RESNET50_ONNX, tmp);
     const dataBytes = fs.readdirSync(tmp).reduce((s, f) => s + fs.statSync(path.join(tmp, f)).size, 0);
     const ort = "onnxruntime-node: ResNet-50 fp32 load + run";
     const node = 'node -e ""';
-    const figures: Figure[] = [
+    const all: Figure[] = [
       { name: node, args: ["-e", ""] },
       { name: ort, args: [ORT_RUN, model] },
       { name: "sumac --help", args: [SUMAC, "--help"], peer: node, target: 5 },
@@ -77,6 +87,7 @@ function wholeProcessBench(rounds: number): void {
         rssTarget: 1536,
       },
     ];
+    const figures = all.filter((f) => !only || !f.peer || only.test(f.name));
     console.log(
       `whole processes on this machine (${os.cpus().length} cores, load average ${os
         .loadavg()
@@ -118,5 +129,5 @@ function wholeProcessBench(rounds: number): void {
 
 const opts = parseArgs(process.argv.slice(2));
 console.log("sumac bench (lower is better)\n");
-if (opts.whole) wholeProcessBench(opts.rounds);
+if (opts.whole) wholeProcessBench(opts.rounds, opts.only);
 if (opts.inProcess) inProcessBench();
