@@ -15,7 +15,9 @@ export function createMachine(program: Program, hw: HwConfig): MachineState {
   const st = createState(program.manifest.dtype, dramBytes, sizes, hw.pool.outBits / 8);
   for (const seg of program.image) {
     const { addr, esize, data } = seg;
-    for (let i = 0; i < data.length; i++) st.dram[addr + i * esize] = data[i]!;
+    // One element per byte address: byte-sized segments (weights, most of the image) are one typed-array copy.
+    if (esize === 1) st.dram.set(data, addr);
+    else for (let i = 0; i < data.length; i++) st.dram[addr + i * esize] = data[i]!;
   }
   return st;
 }
