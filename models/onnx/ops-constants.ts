@@ -30,6 +30,14 @@ export function opIdentity(cx: ImportContext): Value {
   return cx.need(0);
 }
 
+/** Inference: the identity (its mask output stays undefined, so a node reading it is refused). Training mode is refused. */
+export function opDropout(cx: ImportContext): Value {
+  const training = cx.optConst(2, "training_mode");
+  if (training && (cx.data(training, "training_mode")[0] ?? 0) !== 0)
+    cx.fail("Dropout in training mode (training_mode = true) is not supported; export the model in eval mode");
+  return cx.need(0);
+}
+
 /** The shape of a feature map is known at import time (with the graph input's batch size in front). */
 export function opShape(cx: ImportContext, a: Attrs): Value {
   const v = cx.need(0);
