@@ -2,7 +2,6 @@
 // channel-broadcast Mul, Concat of maps, Resize, Dropout), checked against ONNX Runtime on the same files, and the
 // torchvision graphs of EfficientNet-B0 and MobileNetV3-small (weights absent) against torchvision's MAC counts.
 import { expect } from "chai";
-import * as ort from "onnxruntime-node";
 import { InputError } from "../../isa/errors.js";
 import { countGraph } from "../../models/count.js";
 import { executeGraph } from "../../models/execute.js";
@@ -10,41 +9,13 @@ import type { Graph } from "../../models/ir.js";
 import { loadOnnx } from "../../models/onnx/load.js";
 import { verifyGraph } from "../../models/shapes.js";
 import { attr, floatTensor } from "./onnx-builders.js";
+import { normalImage, relErr } from "../compiler/front-graphs.js";
 import { OnnxNet, efficientNetB0, fusionNet, mobileNetV3Small, seNet } from "./onnx-nets.js";
+import { ortRun } from "./ort.js";
 
 const noFiles = (): Uint8Array | null => null;
 const load = (bytes: Uint8Array, weights: "file" | "random" | "none" = "file"): Graph =>
   loadOnnx(bytes, { path: "net.onnx", readFile: noFiles, weights });
-
-async function ortRun(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  try {
-    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", x, dims) });
-    return out[session.outputNames[0]!]!.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
-
-/** Seeded N(0,1)-ish input (sum of uniforms). */
-function input(n: number, seed: number): Float32Array {
-  const x = new Float32Array(n);
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  for (let i = 0; i < n; i++) x[i] = u() + u() + u();
-  return x;
-}
-
-/** max |a − b| over max |b|. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  return d / m;
-}
 
 function errorOf(fn: () => unknown): InputError {
   try {
@@ -78,7 +49,7 @@ describe("ONNX frontend: EfficientNet / MobileNetV3 / HRNet ops against ONNX Run
       const bytes = build();
       const g = load(bytes);
       verifyGraph(g);
-      const x = input(
+      const x = normalImage(
         dims.reduce((a, b) => a * b, 1),
         7,
       );
