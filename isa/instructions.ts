@@ -13,6 +13,8 @@
 // FIFO token channel. `wait` lists queues to take one token from (channel q -> this queue) before the
 // instruction starts; `signal` lists queues to give one token to (channel this queue -> q) when it ends.
 
+import { ACT_FNS } from "./activation.js";
+import { RESIZE_COORDS, RESIZE_MODES } from "./resize.js";
 import type { InstrSpec } from "./types.js";
 
 /** Queues that own an instruction stream and can exchange tokens, in bit order of the wait/signal masks. */
@@ -290,6 +292,88 @@ export const INSTRUCTIONS = [
       "<-",
       { mem: "act", addr: "src" },
       { key: "in", fields: ["c", "h", "w"] },
+      { key: "par", mem: "par", addr: "par" },
+    ],
+  },
+  {
+    mnemonic: "vop.act",
+    opcode: 11,
+    unit: "vec",
+    doc: "elementwise activation: a 256-entry lookup table on int8 codes; the function itself in fp32 programs",
+    semantics:
+      "act[c,y,x] = int8: par[src[c,y,x] + 128]; fp32: clamp(fn(src[c,y,x]), lo, hi), par = lo, hi, alpha, beta (hardsigmoid: clamp(alpha*x + beta, 0, 1))",
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("src", "act-buffer byte address"),
+      ...chw,
+      {
+        name: "fn",
+        bits: 2,
+        kind: "enum",
+        values: ACT_FNS,
+        doc: "function (isa/activation.ts); the int8 table holds it",
+      },
+      sram("par", "par-buffer byte address of the table (int8: 256 entries) or of lo, hi, alpha, beta (fp32)"),
+    ],
+    syntax: [
+      { mem: "act", addr: "dst" },
+      "<-",
+      { mem: "act", addr: "src" },
+      { key: "shape", fields: ["c", "h", "w"] },
+      { key: "fn", fields: ["fn"] },
+      { key: "par", mem: "par", addr: "par" },
+    ],
+  },
+  {
+    mnemonic: "vop.mul",
+    opcode: 12,
+    unit: "vec",
+    doc: "elementwise multiply, or a per-channel gate b[c] broadcast over each plane (squeeze-and-excitation), rescaled",
+    semantics:
+      "act[c,y,x] = clamp(round_shift(a[c,y,x] * (bc ? b[c] : b[c,y,x]) * mult, shift), lo, hi); par = lo, hi, mult, shift",
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("a", "act-buffer byte address of a"),
+      sram("b", "act-buffer byte address of b: a [c][h][w] tile, or [c] with bc"),
+      ...chw,
+      { name: "bc", bits: 1, kind: "flag", doc: "b holds one value per channel, broadcast over the plane" },
+      sram("par", "par-buffer byte address"),
+    ],
+    syntax: [
+      { mem: "act", addr: "dst" },
+      "<-",
+      { mem: "act", addr: "a" },
+      { key: "b", mem: "act", addr: "b" },
+      { key: "shape", fields: ["c", "h", "w"] },
+      { flag: "bc" },
+      { key: "par", mem: "par", addr: "par" },
+    ],
+  },
+  {
+    mnemonic: "vop.resize",
+    opcode: 13,
+    unit: "vec",
+    doc: "upsampling of a [c][h][w] tile by integer factors, nearest or bilinear, rescaled",
+    semantics:
+      "act[c,y,x] = clamp(round_shift(sum_{i,j<2} wy_i(y) * wx_j(x) * src[c, ry_i(y), rx_j(x)] * mult, shift), lo, hi); taps and 11-bit weights per isa/resize.ts; out (c, h*sh, w*sw); par = lo, hi, mult, shift",
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("src", "act-buffer byte address of the input tile"),
+      ...chw,
+      { name: "mode", bits: 1, kind: "enum", values: RESIZE_MODES, doc: "interpolation" },
+      { name: "coord", bits: 2, kind: "enum", values: RESIZE_COORDS, doc: "source coordinate of an output (bilinear)" },
+      { name: "sh", bits: 4, offset: 1, doc: "row factor" },
+      { name: "sw", bits: 4, offset: 1, doc: "column factor" },
+      sram("par", "par-buffer byte address"),
+    ],
+    syntax: [
+      { mem: "act", addr: "dst" },
+      "<-",
+      { mem: "act", addr: "src" },
+      { key: "in", fields: ["c", "h", "w"] },
+      { key: "mode", fields: ["mode"] },
+      { key: "coord", fields: ["coord"] },
+      { key: "scale", fields: ["sh", "sw"] },
       { key: "par", mem: "par", addr: "par" },
     ],
   },

@@ -13,6 +13,7 @@
 //   pool: exact sum, roundShift by `shift`, saturate to the signed range of `bits`.
 //   vop.pool avg divides by the full window (count_include_pad): padded zeros count, through mult/shift.
 //   vop.pool max ignores padding and does not clamp (its par block is not read).
+//   vop.act / vop.mul / vop.resize: see isa/vector-ops.ts (table lookup, rescaled products, fixed-point taps).
 // fp32 programs: the same layouts, float math: requant = clamp((acc + bias) * mult, lo, hi); shifts are
 // ignored (the compiler writes real multipliers), nothing rounds or saturates except the final float32 store.
 //
@@ -35,7 +36,7 @@ import {
 } from "./machine-state.js";
 import type { Dtype } from "./program.js";
 import type { Instr } from "./types.js";
-import { gap, requant, vadd, vpool } from "./vector-ops.js";
+import { gap, requant, vact, vadd, vmul, vpool, vresize } from "./vector-ops.js";
 
 export {
   bufferOf,
@@ -363,6 +364,9 @@ export const SEMANTICS = {
   "vop.add": vadd,
   "vop.pool": vpool,
   "vop.gap": gap,
+  "vop.act": vact,
+  "vop.mul": vmul,
+  "vop.resize": vresize,
   sync: nothing,
   halt: nothing,
 } satisfies Record<Mnemonic, ExecFn>;

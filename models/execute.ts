@@ -4,9 +4,9 @@
 // Shapes are derived from the actual input shape (so a graph can run at another spatial size), by models/shapes.ts.
 
 import { activate } from "../isa/activation.js";
+import { exactTap } from "../isa/resize.js";
 import { InputError } from "../isa/errors.js";
 import type { Graph, Node, Shape } from "./ir.js";
-import { resizeTaps } from "./resize.js";
 import { nodeOutputShape } from "./shapes.js";
 
 export interface ExecuteOptions {
@@ -352,8 +352,8 @@ export function runNode(
 /** Separable resize: each output row/column reads one (nearest) or two (bilinear) input rows/columns, weighted. */
 function resize(node: Extract<Node, { op: "resize" }>, x: Float32Array, [C, H, W]: Shape, out: Shape): Float32Array {
   const [, Ho, Wo] = out;
-  const rows = resizeTaps(node.mode, node.coord, H!, Ho!, node.scaleH);
-  const cols = resizeTaps(node.mode, node.coord, W!, Wo!, node.scaleW);
+  const rows = Array.from({ length: Ho! }, (_, o) => exactTap(node.mode, node.coord, o, H!, node.scaleH));
+  const cols = Array.from({ length: Wo! }, (_, o) => exactTap(node.mode, node.coord, o, W!, node.scaleW));
   const y = new Float32Array(size(out));
   for (let c = 0; c < C!; c++)
     for (let oy = 0; oy < Ho!; oy++) {

@@ -3,6 +3,7 @@
 // Weights are float32, in PyTorch layouts. Nodes are kept in a valid execution order.
 
 import type { ActivationFn } from "../isa/activation.js";
+import type { ResizeCoord } from "../isa/resize.js";
 
 export type Shape = readonly number[];
 
@@ -142,7 +143,7 @@ export interface ConcatNode extends NodeBase {
 }
 
 /** How a bilinear resize maps an output coordinate o to the input (ONNX Resize coordinate_transformation_mode). */
-export type ResizeCoord = "half_pixel" | "align_corners" | "asymmetric";
+export type { ResizeCoord };
 
 /**
  * Upsampling by integer factors (out = in · scale on each axis). nearest: output o reads input floor(o / scale)

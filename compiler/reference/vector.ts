@@ -1,9 +1,9 @@
 // Plain-loop kernels of the reference executors for the vector-unit layers: activation, multiply (elementwise or
 // per-channel gate), channel concatenation, resize. Written from the layer definitions (compiler/layers.ts), apart
-// from the ISA's semantics (isa/vector-ops.ts), which must agree with them bit for bit on int8.
+// from the ISA's semantics (isa/vector-ops.ts), which must agree with them bit for bit on int8. The real-valued
+// resize taps are the ISA's (isa/resize.ts, checked against ONNX Runtime); the fixed-point ones are re-derived here.
 
-import { RESIZE_FRAC_BITS } from "../../isa/resize.js";
-import { resizeTaps, type Taps } from "../../models/resize.js";
+import { exactTap, RESIZE_FRAC_BITS, type Tap } from "../../isa/resize.js";
 import type { ResizeLayer } from "../layers.js";
 import type { Fmap } from "./kernels.js";
 
@@ -32,10 +32,10 @@ export function concatChannels(ins: readonly Fmap[]): Fmap {
  * of the exact rational), clamped to [0, n − 1], split into an index and a fraction. Exact for half_pixel at
  * power-of-two factors; otherwise each weight is off by less than 2^-RESIZE_FRAC_BITS.
  */
-export function fixedPointTaps(l: ResizeLayer, n: number, scale: number): Taps[] {
+export function fixedPointTaps(l: ResizeLayer, n: number, scale: number): Tap[] {
   const one = 2 ** RESIZE_FRAC_BITS;
   const m = n * scale;
-  const taps: Taps[] = [];
+  const taps: Tap[] = [];
   for (let o = 0; o < m; o++) {
     if (l.mode === "nearest") {
       const i = Math.min(n - 1, Math.floor(o / scale));
@@ -58,8 +58,10 @@ export function fixedPointTaps(l: ResizeLayer, n: number, scale: number): Taps[]
 export function resize(l: ResizeLayer, x: Fmap, fixedPoint: boolean): Fmap {
   const h = x.h * l.scaleH;
   const w = x.w * l.scaleW;
-  const rows = fixedPoint ? fixedPointTaps(l, x.h, l.scaleH) : resizeTaps(l.mode, l.coord, x.h, h, l.scaleH);
-  const cols = fixedPoint ? fixedPointTaps(l, x.w, l.scaleW) : resizeTaps(l.mode, l.coord, x.w, w, l.scaleW);
+  const exact = (n: number, s: number): Tap[] =>
+    Array.from({ length: n * s }, (_, o) => exactTap(l.mode, l.coord, o, n, s));
+  const rows = fixedPoint ? fixedPointTaps(l, x.h, l.scaleH) : exact(x.h, l.scaleH);
+  const cols = fixedPoint ? fixedPointTaps(l, x.w, l.scaleW) : exact(x.w, l.scaleW);
   const out = new Float64Array(x.c * h * w);
   for (let c = 0; c < x.c; c++)
     for (let oy = 0; oy < h; oy++) {

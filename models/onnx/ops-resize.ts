@@ -2,8 +2,7 @@
 // What the ONNX operator spec allows beyond that is refused by name (cubic mode, downscaling, fractional
 // factors, crop-and-resize, nearest rounding rules that do not reduce to floor(o / scale)); never a silent
 // approximation. Upsample left the standard in opset 10, below the opsets sumac reads.
-import type { ResizeCoord } from "../ir.js";
-import { sourceCoordinate } from "../resize.js";
+import { sourceCoordinate, type ResizeCoord } from "../../isa/resize.js";
 import type { Attrs } from "./attrs.js";
 import type { ImportContext } from "./context.js";
 import type { Value } from "./values.js";

@@ -10,11 +10,11 @@ import { runInt8 } from "../../compiler/reference/int8.js";
 import { dequantize, quantizeInput } from "../../compiler/reference/quant-io.js";
 import { fixedPointTaps } from "../../compiler/reference/vector.js";
 import { activate } from "../../isa/activation.js";
+import { exactTap } from "../../isa/resize.js";
 import { InputError } from "../../isa/errors.js";
 import { resolveHw } from "../../isa/hw/config.js";
 import type { Graph } from "../../models/ir.js";
 import { loadOnnx } from "../../models/onnx/load.js";
-import { resizeTaps } from "../../models/resize.js";
 import { fusionNet, mobileNetV3Small, seNet } from "../models/onnx-nets.js";
 import { ortRun } from "../models/ort.js";
 import { HW16, HW8, cosine, normalImage, relErr } from "./front-graphs.js";
@@ -90,7 +90,7 @@ describe("compiler reference executors on act / mul / concat / resize", function
           [1, 8],
         ] as const) {
           const fixed = fixedPointTaps(layer(mode, coord), n, s);
-          const exact = resizeTaps(mode, coord, n, n * s, s);
+          const exact = Array.from({ length: n * s }, (_, o) => exactTap(mode, coord, o, n, s));
           fixed.forEach((t, o) => {
             const e = exact[o]!;
             expect(t.w0 + t.w1).to.equal(2048);
