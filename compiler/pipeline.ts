@@ -191,10 +191,14 @@ export function runPipeline(
   let state: PipelineState = { graph };
   let dump: string | undefined;
   const timings = new Map<string, number>();
+  // A pass list that goes on to the back half refuses, right after normalise, a layer kind the back end cannot
+  // lower (compiler/lowerable.ts), rather than after seconds of calibration.
+  const lowering = passes.some((p) => !FRONT_PASSES.includes(p));
   for (const pass of passes) {
     const t0 = performance.now();
     state = pass.run(state, ctx);
     pass.verify(state, ctx);
+    if (lowering && pass.name === "normalise") lowerable(needFrontLayers(state, pass.name));
     timings.set(pass.name, performance.now() - t0);
     if (pass.name === opts.dumpAfter) {
       dump = pass.print(state, ctx);
