@@ -8,7 +8,7 @@ import { executeGraph } from "../../models/execute.js";
 import type { Graph } from "../../models/ir.js";
 import { loadOnnx } from "../../models/onnx/load.js";
 import { verifyGraph } from "../../models/shapes.js";
-import { attr, floatTensor } from "./onnx-builders.js";
+import { attr, buildModel, floatTensor, int64Tensor, type NodeSpec, type TensorSpec } from "./onnx-builders.js";
 import { normalImage, relErr } from "../compiler/front-graphs.js";
 import { OnnxNet, efficientNetB0, fusionNet, mobileNetV3Small, seNet } from "./onnx-nets.js";
 import { ortRun } from "./ort.js";
@@ -114,6 +114,80 @@ describe("ONNX frontend: EfficientNet / MobileNetV3 / HRNet ops against ONNX Run
     expect(cat.inputs).to.have.length(5);
     expect(g.shapes.get(cat.output)).to.deep.equal([4 + 8 + 8 + 6 + 6, 12, 12]);
   });
+});
+
+describe("ONNX frontend: Resize across its opsets, against ONNX Runtime", function () {
+  this.timeout(30_000);
+  const x = normalImage(2 * 3 * 5, 9);
+  /** One Resize on a [1,2,3,5] input, with the given inputs (after X) and attributes. */
+  const resize = (opset: number, inputs: string[], inits: TensorSpec[], attrs: NodeSpec["attrs"], out: number[]) =>
+    buildModel({
+      nodes: [{ op: "Resize", name: "r", inputs: ["x", ...inputs], outputs: ["y"], attrs }],
+      initializers: inits,
+      input: { name: "x", dims: [1, 2, 3, 5] },
+      output: { name: "y", dims: out },
+      opset,
+    });
+  const empty = (name: string): TensorSpec => floatTensor(name, [0], []);
+  const cases: [string, () => Uint8Array][] = [
+    [
+      "opset 11: roi and scales empty, sizes given, linear align_corners",
+      () =>
+        resize(
+          11,
+          ["roi", "scales", "sizes"],
+          [empty("roi"), empty("scales"), int64Tensor("sizes", [1, 2, 9, 10])],
+          [attr.string("mode", "linear"), attr.string("coordinate_transformation_mode", "align_corners")],
+          [1, 2, 9, 10],
+        ),
+    ],
+    [
+      "opset 11: nearest with tf_half_pixel_for_nn and floor rounding (= floor(o / scale))",
+      () =>
+        resize(
+          11,
+          ["roi", "scales"],
+          [empty("roi"), floatTensor("scales", [4], [1, 1, 2, 2])],
+          [
+            attr.string("mode", "nearest"),
+            attr.string("coordinate_transformation_mode", "tf_half_pixel_for_nn"),
+            attr.string("nearest_mode", "floor"),
+          ],
+          [1, 2, 6, 10],
+        ),
+    ],
+    [
+      "opset 18: axes [2, 3] with scales for them, antialias (no effect when upsampling)",
+      () =>
+        resize(
+          18,
+          ["", "scales"],
+          [floatTensor("scales", [2], [3, 2])],
+          [attr.string("mode", "linear"), attr.ints("axes", [2, 3]), attr.int("antialias", 1)],
+          [1, 2, 9, 10],
+        ),
+    ],
+    [
+      "opset 19: linear half_pixel_symmetric (half_pixel at integer factors)",
+      () =>
+        resize(
+          19,
+          ["", "scales"],
+          [floatTensor("scales", [4], [1, 1, 2, 3])],
+          [attr.string("mode", "linear"), attr.string("coordinate_transformation_mode", "half_pixel_symmetric")],
+          [1, 2, 6, 15],
+        ),
+    ],
+  ];
+  for (const [name, build] of cases)
+    it(`${name}: the graph executor matches ONNX Runtime`, async () => {
+      const bytes = build();
+      const g = load(bytes);
+      const y = executeGraph(g, x).get(g.output)!;
+      const ref = await ortRun(bytes, x, [1, 2, 3, 5]);
+      expect(y.length).to.equal(ref.length);
+      expect(relErr(y, ref)).to.be.below(1e-6);
+    });
 });
 
 describe("ONNX frontend: torchvision EfficientNet-B0 and MobileNetV3-small without their weight files", function () {
