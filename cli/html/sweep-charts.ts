@@ -17,10 +17,12 @@ export function savingSpec(bars: readonly SavingBar[]): vl.TopLevelSpec {
     { point: b.point, index: b.index, metric: "energy", ratio: b.energyRatio },
     { point: b.point, index: b.index, metric: "latency", ratio: b.latencyRatio },
   ]);
+  const step = 90; // pixels per design point: two bars and a gap
+  const longest = Math.max(0, ...bars.map((b) => b.point.length));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Structured / dense at each design point (below 1: the structured network saves)",
-    width: Math.max(360, Math.min(1400, 44 * bars.length)),
+    width: Math.max(360, Math.min(1400, step * bars.length)),
     height: 260,
     layer: [
       {
@@ -31,7 +33,8 @@ export function savingSpec(bars: readonly SavingBar[]): vl.TopLevelSpec {
             field: "point",
             type: "nominal",
             sort: { field: "index" },
-            axis: { labelAngle: bars.length > 6 ? -45 : 0, labelLimit: 220, title: null },
+            // labels tilt when they would not fit under their bars (about 6 px per character at this size)
+            axis: { labelAngle: 6 * longest > step ? -35 : 0, labelLimit: 220, title: null },
           },
           xOffset: { field: "metric" },
           y: { field: "ratio", type: "quantitative", title: "structured / dense" },
