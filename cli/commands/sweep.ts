@@ -56,7 +56,10 @@ export const sweepCommand: SumacCommand = {
       "9 machines × 2 lowerings",
     ],
     ["sumac sweep resnet56:struct-a --hw edge,tiny --html saving.html", "the structured saving on each preset"],
-    ["sumac sweep resnet20 --set mac.rows=8,16 --shard 2/4 --part p2.json", "one quarter of the grid"],
+    [
+      "sumac sweep resnet20 --set mac.rows=8,16,32,64 --set pool.lanes=64,128 --shard 2/4 --part p2.json",
+      "points 1 and 5 of the 8 (round-robin)",
+    ],
     ["sumac sweep merge p1.json p2.json p3.json p4.json --csv all.csv", "the unsharded result, exactly"],
   ],
   handler: (args, ctx) => (args["model"] === "merge" ? sweepMerge(args, ctx) : sweepRun(args, ctx)),
