@@ -16,23 +16,28 @@ if compgen -G "$SUMAC_OUT/parts/part-*.json" >/dev/null; then
 fi
 mkdir -p "$SUMAC_OUT/parts"
 read -r -a extra <<<"${SUMAC_SBATCH:-}"
-wait_flag=()
-[ "${1:-}" = "--wait" ] && wait_flag=(--wait)
 array=$(sbatch --parsable "${extra[@]}" --chdir="$SUMAC_OUT" --array="0-$((shards - 1))" "$here/sweep.slurm")
 array=${array%%;*}
 echo "array job $array: $shards shards"
-rc=0
-state=""
-merge=$(sbatch --parsable "${extra[@]}" "${wait_flag[@]}" --chdir="$SUMAC_OUT" --dependency="afterok:$array" \
-  --kill-on-invalid-dep=yes "$here/merge.slurm") || rc=$?
+merge=$(sbatch --parsable "${extra[@]}" --chdir="$SUMAC_OUT" --dependency="afterok:$array" \
+  --kill-on-invalid-dep=yes "$here/merge.slurm")
 merge=${merge%%;*}
 echo "merge job $merge: $SUMAC_OUT/sweep.csv, $SUMAC_OUT/sweep.html"
-if [ "$rc" -eq 0 ] && [ ${#wait_flag[@]} -gt 0 ]; then
-  # sbatch --wait exits 0 for a job cancelled before it ran (a failed shard voids the afterok dependency).
-  state=$(scontrol show job "$merge" -o 2>/dev/null | grep -o 'JobState=[A-Z_]*' || true)
-  [ "$state" = "JobState=COMPLETED" ] || rc=1
+[ "${1:-}" = "--wait" ] || exit 0
+
+# Wait for the merge job by polling every 2 s. Not sbatch --wait: it sleeps 2, 8, then 32 s between polls (Slurm
+# 22.05), and exits 0 for a job cancelled before it ran, which is what a failed shard does to the afterok dependency.
+state="" unknown=0
+while :; do
+  state=$(scontrol show job "$merge" -o 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 || true)
+  case "$state" in
+    PENDING | CONFIGURING | RUNNING | COMPLETING | SUSPENDED | REQUEUED | RESIZING) unknown=0 ;;
+    "") unknown=$((unknown + 1)); [ "$unknown" -lt 30 ] || break ;; # slurmctld busy, or the job long gone
+    *) break ;;
+  esac
+  sleep 2
+done
+if [ "$state" != COMPLETED ]; then
+  echo "submit-sweep: the merge job did not succeed (${state:-state unknown}): a shard failed (see $SUMAC_OUT/sumac-sweep-${array}_*.out) or the merge did (sumac-merge-$merge.out)" >&2
+  exit 1
 fi
-if [ "$rc" -ne 0 ]; then
-  echo "submit-sweep: the merge job did not succeed (${state:-sbatch exit $rc}): a shard failed (see $SUMAC_OUT/sumac-sweep-${array}_*.out) or the merge did (sumac-merge-$merge.out)" >&2
-fi
-exit "$rc"
