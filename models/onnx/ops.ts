@@ -1,7 +1,7 @@
 // The ONNX ops sumac reads, each with its translator. Anything else is an InputError naming the node and op.
 import type { OpTranslator } from "./context.js";
 import { opBatchNormalization, opClip, opHardSigmoid, opHardSwish, opRelu, opSigmoid } from "./ops-activation.js";
-import { opCast, opConstant, opConstantOfShape, opDropout, opIdentity, opShape } from "./ops-constants.js";
+import { opCast, opConstant, opConstantOfShape, opDropout, opGather, opIdentity, opShape } from "./ops-constants.js";
 import { opAdd, opMul } from "./ops-elementwise.js";
 import { opConv, opGemm, opMatMul } from "./ops-linear.js";
 import { opAveragePool, opGlobalAveragePool, opMaxPool } from "./ops-pool.js";
@@ -23,6 +23,7 @@ export const SUPPORTED_OPS = [
   "DequantizeLinear",
   "Dropout",
   "Flatten",
+  "Gather",
   "Gemm",
   "GlobalAveragePool",
   "HardSigmoid",
@@ -61,6 +62,7 @@ const TRANSLATORS: Record<SupportedOp, OpTranslator> = {
   DequantizeLinear: opDequantizeLinear,
   Dropout: opDropout,
   Flatten: opFlatten,
+  Gather: opGather,
   Gemm: opGemm,
   GlobalAveragePool: opGlobalAveragePool,
   HardSigmoid: opHardSigmoid,

@@ -8,7 +8,7 @@ import { executeGraph } from "../../models/execute.js";
 import type { Graph } from "../../models/ir.js";
 import { loadOnnx } from "../../models/onnx/load.js";
 import { verifyGraph } from "../../models/shapes.js";
-import { attr, buildModel, floatTensor, int64Tensor, type NodeSpec, type TensorSpec } from "./onnx-builders.js";
+import { attr, buildModel, floatTensor, INT64, int64Tensor, type NodeSpec, type TensorSpec } from "./onnx-builders.js";
 import { normalImage, relErr } from "../compiler/front-graphs.js";
 import { OnnxNet, efficientNetB0, fusionNet, mobileNetV3Small, seNet } from "./onnx-nets.js";
 import { ortRun } from "./ort.js";
@@ -188,6 +188,33 @@ describe("ONNX frontend: Resize across its opsets, against ONNX Runtime", functi
       expect(y.length).to.equal(ref.length);
       expect(relErr(y, ref)).to.be.below(1e-6);
     });
+});
+
+describe("ONNX frontend: F.interpolate(x1, size=x0.shape[2:]) as torch exports it (Shape, Gather, Unsqueeze, Concat)", () => {
+  it("folds the size computation and resizes like ONNX Runtime", async () => {
+    const net = new OnnxNet([1, 3, 12, 12]);
+    const x0 = net.relu(net.conv("input", 4, 3));
+    const x1 = net.relu(net.conv(x0, 6, 3, 2));
+    // Scalar indices: Gather drops the axis, Unsqueeze restores it (torch's export of x.shape[2]).
+    const scalar = (name: string, v: number): TensorSpec => ({ name, dims: [], dataType: INT64, int64Data: [v] });
+    net.inits.push(scalar("i2", 2), scalar("i3", 3), int64Tensor("ax0", [0]));
+    net.inits.push(int64Tensor("s0", [0]), int64Tensor("s2", [2]));
+    const shape0 = net.node("Shape", [x0], [4]);
+    const dim = (i: string) => net.node("Unsqueeze", [net.node("Gather", [shape0, i], [1]), "ax0"], [1]);
+    const nc = net.node("Slice", [net.node("Shape", [x1], [4]), "s0", "s2"], [2]);
+    const sizes = net.node("Concat", [nc, dim("i2"), dim("i3")], [4], [attr.int("axis", 0)]);
+    const up = net.node(
+      "Resize",
+      [x1, "", "", sizes],
+      [1, 6, 12, 12],
+      [attr.string("mode", "linear"), attr.string("coordinate_transformation_mode", "pytorch_half_pixel")],
+    );
+    const bytes = net.build(net.concat([x0, up]));
+    const g = load(bytes);
+    expect(g.nodes.filter((n) => n.op === "resize")).to.have.length(1);
+    const x = normalImage(3 * 12 * 12, 3);
+    expect(relErr(executeGraph(g, x).get(g.output)!, await ortRun(bytes, x, [1, 3, 12, 12]))).to.be.below(1e-5);
+  });
 });
 
 describe("ONNX frontend: torchvision EfficientNet-B0 and MobileNetV3-small without their weight files", function () {
