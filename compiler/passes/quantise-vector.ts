@@ -9,9 +9,10 @@
 //           that meets at a concat (and, through max-pools and resizes, which keep their input's scale, the
 //           tensors before them) the largest of their calibrated ranges, so their scales come out equal.
 import { activate } from "../../isa/activation.js";
+import { InputError } from "../../isa/errors.js";
 import { RESIZE_FRAC_BITS } from "../../isa/resize.js";
 import { clampInt, quantizeMultiplier, quantizeValue } from "../intmath.js";
-import type { ActLayer, FrontProgram, Rescale } from "../layers.js";
+import type { ActLayer, ConcatLayer, FrontProgram, Rescale } from "../layers.js";
 
 /** Calibrated ranges with every concat group raised to its largest member's range. */
 export function unifyConcatRanges(lp: FrontProgram, ranges: ReadonlyMap<string, number>): Map<string, number> {
@@ -54,4 +55,17 @@ export function mulRescale(sA: number, sB: number, sOut: number, lo: number, hi:
 
 export function resizeRescale(lo: number, hi: number): Rescale {
   return { ...quantizeMultiplier(2 ** (-2 * RESIZE_FRAC_BITS)), lo, hi };
+}
+
+/**
+ * A concat stays placement only when every input already has the output's scale; unifyConcatRanges sees to that
+ * except for an input whose scale its producer fixes otherwise (an explicit sum-pool's 2^eShift), refused here.
+ */
+export function concatPlacement(l: ConcatLayer, sOut: number, scaleOf: (t: string) => number): ConcatLayer {
+  const odd = l.inputs.find((t) => scaleOf(t) !== sOut);
+  if (odd !== undefined)
+    throw new InputError(
+      `layer '${l.name}' (concat): input '${odd}' has int8 scale ${scaleOf(odd)}, the output ${sOut}; a concat is placement and needs one scale, which this producer (e.g. an explicit sum-pool) fixes otherwise`,
+    );
+  return l;
 }

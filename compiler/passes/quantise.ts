@@ -37,7 +37,7 @@ import type {
   PoolLayer,
   SumPoolLayer,
 } from "../layers.js";
-import { actTable, mulRescale, resizeRescale, unifyConcatRanges } from "./quantise-vector.js";
+import { actTable, concatPlacement, mulRescale, resizeRescale, unifyConcatRanges } from "./quantise-vector.js";
 import {
   Q_MAX,
   Q_MIN,
@@ -199,9 +199,11 @@ export function quantise(
         const { lo, hi } = intClamp(l.clamp, sOut);
         return { ...l, q: mulRescale(sIn, scaleOf(l.inputs[1]!), sOut, lo, hi) };
       }
-      case "concat":
-        scales.set(l.output, scaleForRange(rangeOf(l.output)));
-        return l;
+      case "concat": {
+        const sOut = scaleForRange(rangeOf(l.output));
+        scales.set(l.output, sOut);
+        return concatPlacement(l, sOut, scaleOf);
+      }
       case "resize": {
         scales.set(l.output, sIn);
         const { lo, hi } = intClamp(l.clamp, sIn);
