@@ -11,6 +11,8 @@ import type { Value } from "./values.js";
 function factors(cx: ImportContext, a: Attrs, inH: number, inW: number, C: number): [number, number] {
   const rank = 4;
   const axes = (a.ints("axes") ?? [0, 1, 2, 3]).map((x) => (x < 0 ? x + rank : x));
+  if (axes.some((x, i) => x < 0 || x >= rank || axes.indexOf(x) !== i))
+    cx.fail(`axes [${a.ints("axes")?.join(",")}] are not distinct axes of a [N,C,H,W] tensor`);
   const full = [cx.batch, C, inH, inW];
   const scalesIn = cx.optConst(2, "scales");
   const sizesIn = cx.optConst(3, "sizes");
