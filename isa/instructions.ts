@@ -295,6 +295,9 @@ export const INSTRUCTIONS = [
       { key: "par", mem: "par", addr: "par" },
     ],
   },
+  // Priced with existing counters (simulator/work.ts): per element one sram.act.read, one 4-byte sram.par.read (the
+  // table lookup: the table lives in the par SRAM) and one sram.act.write; no vec.* op, since the index x + 128 is
+  // the code with its sign bit flipped and the table already holds the clamped result.
   {
     mnemonic: "vop.act",
     opcode: 11,
@@ -324,6 +327,8 @@ export const INSTRUCTIONS = [
       { key: "par", mem: "par", addr: "par" },
     ],
   },
+  // Priced per element as two vec.mult32 (a·b, then the rescale), a vec.shift32 and two vec.cmp8 (the clamp), like
+  // vop.add's rescale; act reads for a and b (a broadcast gate once per channel), one act write, 16 par bytes.
   {
     mnemonic: "vop.mul",
     opcode: 12,
@@ -349,6 +354,9 @@ export const INSTRUCTIONS = [
       { key: "par", mem: "par", addr: "par" },
     ],
   },
+  // Priced per output: bilinear reads its 4 taps and does 6 vec.mult32 + 3 vec.add32 (wy·(wx·a + wx·b) + …), nearest
+  // reads 1 tap; both rescale with one vec.mult32, a vec.shift32 and two vec.cmp8. The weights come from an address
+  // generator (isa/resize.ts), not from SRAM. Cycles stream the taps: ceil(taps · outputs / lanes) + fill.
   {
     mnemonic: "vop.resize",
     opcode: 13,
