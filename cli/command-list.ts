@@ -41,8 +41,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/compare.js")).compareCommand,
   },
   {
-    command: "sweep <model>",
-    describe: "design-space sweep: cross product of --set key=v1,v2,… lists, dense and structured, on all cores",
+    command: "sweep <model> [parts..]",
+    describe:
+      "design-space sweep: machines (--hw A,B,…) × --set key=v1,v2,… lists, dense and structured, on all cores; --shard I/N for one slice, `sweep merge PART…` to join slices",
     load: async () => (await import("./commands/sweep.js")).sweepCommand,
   },
   {

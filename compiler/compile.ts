@@ -6,7 +6,7 @@ import type { HwConfig, BufferName } from "../isa/hw/types.js";
 import { InputError } from "../isa/errors.js";
 import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
-import type { LayerProgram } from "./layers.js";
+import type { FrontProgram, LayerProgram } from "./layers.js";
 import { FRONT_PASSES, needLayers, runPipeline, type Pass, type PipelineState } from "./pipeline.js";
 import type { StructSpec } from "./passes/structure.js";
 import { tileProgram, type LayerPlan } from "./passes/tile.js";
@@ -238,7 +238,7 @@ export function compile(graph: Graph, hw: HwConfig, opts: CompileOptions): Progr
 
 /** The back half alone, on a LayerProgram built elsewhere (tests, tools): tile .. verify-program. */
 export function compileLayers(
-  lp: LayerProgram,
+  lp: FrontProgram,
   hw: HwConfig,
   opts: { readonly batch?: number; readonly residency?: boolean } = {},
 ): BackResult {

@@ -16,6 +16,13 @@
 // - Vector unit: requant = bias add + multiply + shift + two compares (clamp) per element; add = one multiply per
 //   operand, one add, shift, clamp; avg pool / gap = window sums, one multiply + shift + clamp per output; max
 //   pool = one compare per in-bounds tap beyond the first.
+// - vop.act: the int8 lookup table is read from the par SRAM, one 4-byte entry per element (sram.par.read); its
+//   index x + 128 is the code with the sign bit flipped, so no adder; no multiply or compare either (the table
+//   holds the clamped result). fp32 programs are counted as the int8 machine does the same instruction.
+//   vop.mul: two multiplies per element (a·b, then the rescale), a shift and two compares (clamp); a broadcast gate
+//   is read once per channel. vop.resize per output: bilinear reads 4 taps and does 6 multiplies and 3 adds
+//   (wy·(wx·a + wx·b) + wy·(wx·c + wx·d)), nearest reads 1 tap; both then rescale (multiply, shift, two
+//   compares). Weights come from an address generator, not SRAM (isa/resize.ts).
 // - DMA: DRAM bytes = c*h*w*element size; SRAM bytes written include the zero padding. A load with src=act reads
 //   c*h*w bytes of the act buffer instead of DRAM (sram.act.read) and moves no DRAM bytes.
 
@@ -28,7 +35,7 @@ import { SimulationError } from "./errors.js";
 import { dmaTiming, localCopyCycles } from "../isa/timing/dma.js";
 import { macMapping } from "../isa/timing/mac.js";
 import { poolCycles, poolOutputs, poolPassAdds } from "../isa/timing/pool.js";
-import { vecCycles } from "../isa/timing/vec.js";
+import { resizeTaps, vecCycles } from "../isa/timing/vec.js";
 
 /** Columns of a work row: every action counter, then derived work. */
 export const WORK_COLUMNS = [...ACTION_COUNTER_NAMES, "macs", "spu_adds", "dram_bytes"] as const;
@@ -264,6 +271,40 @@ function analyseOne(ins: Instr, hw: HwConfig, widths: PoolWidths, add: Row, a: S
       add("sram.act.write", c);
       add("sram.par.read", 16);
       a.duration[i] = vecCycles(c * hw2, hw);
+      return Q("vec");
+    }
+    case "vop.act": {
+      const E = num(f, "c") * num(f, "h") * num(f, "w");
+      add("sram.act.read", E);
+      add("sram.par.read", 4 * E);
+      add("sram.act.write", E);
+      a.duration[i] = vecCycles(E, hw);
+      return Q("vec");
+    }
+    case "vop.mul": {
+      const c = num(f, "c"),
+        E = c * num(f, "h") * num(f, "w");
+      add("vec.mult32", 2 * E);
+      add("vec.shift32", E);
+      add("vec.cmp8", 2 * E);
+      add("sram.act.read", E + (num(f, "bc") === 1 ? c : E));
+      add("sram.act.write", E);
+      add("sram.par.read", 16);
+      a.duration[i] = vecCycles(E, hw);
+      return Q("vec");
+    }
+    case "vop.resize": {
+      const O = num(f, "c") * num(f, "h") * num(f, "sh") * num(f, "w") * num(f, "sw");
+      const bilinear = str(f, "mode") === "bilinear";
+      const taps = resizeTaps(bilinear ? "bilinear" : "nearest");
+      add("vec.mult32", (bilinear ? 7 : 1) * O);
+      if (bilinear) add("vec.add32", 3 * O);
+      add("vec.shift32", O);
+      add("vec.cmp8", 2 * O);
+      add("sram.act.read", taps * O);
+      add("sram.act.write", O);
+      add("sram.par.read", 16);
+      a.duration[i] = vecCycles(taps * O, hw);
       return Q("vec");
     }
     case "sync": {

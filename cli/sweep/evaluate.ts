@@ -6,7 +6,7 @@ import type { Graph } from "../../models/ir.js";
 import { loadModel } from "../../models/zoo.js";
 import { runFront } from "../../compiler/pipeline.js";
 import { compileLayers } from "../../compiler/compile.js";
-import type { LayerProgram } from "../../compiler/layers.js";
+import type { FrontProgram } from "../../compiler/layers.js";
 import { resolveHw } from "../../isa/hw/config.js";
 import { simulate } from "../../simulator/simulate.js";
 import { buildReport } from "../../simulator/report.js";
@@ -38,7 +38,7 @@ export interface PointResult {
 }
 
 const graphs = new Map<string, Graph>();
-const fronts = new Map<string, LayerProgram>();
+const fronts = new Map<string, FrontProgram>();
 
 export function evaluatePoint(req: PointRequest): PointResult {
   const hw = resolveHw({
@@ -49,7 +49,9 @@ export function evaluatePoint(req: PointRequest): PointResult {
   const gkey = `${req.model}|${req.weights ?? "random"}`;
   let graph = graphs.get(gkey);
   if (!graph) {
-    graph = loadModel(req.model, { readFile: (p) => fs.readFileSync(p), weights: req.weights ?? "random" });
+    // Timing only: zoo and .net models need shapes, not weights (an ONNX keeps its own, for structure detection).
+    const weights = req.weights ?? (/\.onnx$/i.test(req.model) ? "random" : "none");
+    graph = loadModel(req.model, { readFile: (p) => fs.readFileSync(p), weights });
     graphs.set(gkey, graph);
   }
   const fkey = `${gkey}|${req.mode}|${req.dtype}|${hw.mac.actBits}|${hw.pool.outBits}`;

@@ -21,20 +21,23 @@
 //   (no clamp is fused into a maxpool, so the machine may ignore them).
 // Explicit sum-pool layers write an int8 tensor: eBits 8, eShift = smallest shift that holds the CALIBRATED
 //   range (outliers saturate), output scale s_in * 2^eShift.
+// act / mul / concat / resize: quantise-vector.ts (lookup tables, rescales, one scale per concat group).
 
 import type { Calibration } from "./calibrate.js";
 import type {
   AddLayer,
+  AnyLayer,
   Clamp,
   ConvLayer,
   ConvQuant,
   FcLayer,
+  FrontProgram,
   GapLayer,
   Layer,
-  LayerProgram,
   PoolLayer,
   SumPoolLayer,
 } from "../layers.js";
+import { actTable, concatPlacement, mulRescale, resizeRescale, unifyConcatRanges } from "./quantise-vector.js";
 import {
   Q_MAX,
   Q_MIN,
@@ -115,7 +118,7 @@ function macQuant(
 }
 
 export interface QuantiseResult {
-  readonly program: LayerProgram;
+  readonly program: FrontProgram;
   /** One line per noteworthy decision (E shifted, scale-less tensors), for the user. */
   readonly notes: string[];
 }
@@ -127,13 +130,13 @@ export interface QuantiseResult {
 export type ERange = "worst" | "calibrated";
 
 export function quantise(
-  lp: LayerProgram,
+  lp: FrontProgram,
   cal: Calibration,
   hw: QuantHw,
   eRange: ERange = "calibrated",
 ): QuantiseResult {
   const notes: string[] = [];
-  const ranges = cal.tensors;
+  const ranges = unifyConcatRanges(lp, cal.tensors);
   const scales = new Map<string, number>();
   const rangeOf = (t: string): number => {
     const r = ranges.get(t);
@@ -149,7 +152,7 @@ export function quantise(
   const eBits = Math.min(hw.mac.actBits, hw.pool.outBits) as 8 | 16;
   const ectx: EContext = { cal, eRange, eBits, notes, placeholders: lp.placeholders === true };
 
-  const layers = lp.layers.map((l): Layer => {
+  const layers = lp.layers.map((l): AnyLayer => {
     const sIn = scaleOf(l.inputs[0]!);
     switch (l.kind) {
       case "conv": {
@@ -192,6 +195,28 @@ export function quantise(
         const eShift = Math.min(worst, calib);
         scales.set(l.output, sIn * 2 ** eShift);
         return { ...l, q: { eBits: 8, eShift } } satisfies SumPoolLayer;
+      }
+      case "act": {
+        const sOut = scaleForRange(rangeOf(l.output));
+        scales.set(l.output, sOut);
+        const { lo, hi } = intClamp(l.clamp, sOut);
+        return { ...l, q: { lut: actTable(l, sIn, sOut, lo, hi) } };
+      }
+      case "mul": {
+        const sOut = scaleForRange(rangeOf(l.output));
+        scales.set(l.output, sOut);
+        const { lo, hi } = intClamp(l.clamp, sOut);
+        return { ...l, q: mulRescale(sIn, scaleOf(l.inputs[1]!), sOut, lo, hi) };
+      }
+      case "concat": {
+        const sOut = scaleForRange(rangeOf(l.output));
+        scales.set(l.output, sOut);
+        return concatPlacement(l, sOut, scaleOf);
+      }
+      case "resize": {
+        scales.set(l.output, sIn);
+        const { lo, hi } = intClamp(l.clamp, sIn);
+        return { ...l, q: resizeRescale(lo, hi) };
       }
     }
   });

@@ -4,7 +4,7 @@
 // assertions flake on a loaded machine.)
 import { expect } from "chai";
 import * as fs from "node:fs";
-import type { ConvLayer, LayerProgram } from "../../compiler/layers.js";
+import type { ConvLayer, FrontProgram } from "../../compiler/layers.js";
 import { runFront } from "../../compiler/pipeline.js";
 import { runInt8 } from "../../compiler/reference/int8.js";
 import { dequantize, quantizeInput } from "../../compiler/reference/quant-io.js";
@@ -21,7 +21,7 @@ const load = (spec: string): Graph => {
   if (!g) graphs.set(spec, (g = loadModel(spec, { readFile: (p) => fs.readFileSync(p), weights: "random" })));
   return g;
 };
-const frontInt8 = new Map<string, LayerProgram>();
+const frontInt8 = new Map<string, FrontProgram>();
 
 describe("compiler quantise on the CIFAR zoo", function () {
   this.timeout(120_000);
@@ -54,7 +54,7 @@ describe("compiler quantise on the CIFAR zoo", function () {
     const worst = runFront(g, { mode: "structured", dtype: "int8", hw: edge, eRange: "worst" });
     const calibrated =
       frontInt8.get("resnet56:struct-a") ?? runFront(g, { mode: "structured", dtype: "int8", hw: edge });
-    const structured = (lp: LayerProgram) =>
+    const structured = (lp: FrontProgram) =>
       lp.layers.filter((l): l is ConvLayer => l.kind === "conv" && l.structured !== undefined);
     for (const l of structured(wide)) expect([l.q!.eBits, l.q!.eShift], l.name).to.deep.equal([16, 0]);
     const cal = new Map(structured(calibrated).map((l) => [l.name, l.q!.eShift!]));
