@@ -76,27 +76,27 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
   try {
     const invoked = invokedCommand(argv);
     const loaded: SumacCommand | undefined = invoked ? await invoked.load() : undefined;
-    // yargs runs the builder and handler of the matched command only, which is the one loaded.
+    // yargs runs the builder of the matched command only, which is the one loaded. Commands are registered without
+    // a yargs handler: the handler runs after parsing, because after a yargs handler yargs renders and caches the
+    // command's whole help text (for failures of an async handler, which this CLI reports in one line instead).
     for (const entry of COMMANDS) {
       const cmd = entry === invoked ? loaded : undefined;
-      cli = cli.command(
-        entry.command,
-        entry.describe,
-        (y) => {
-          if (!cmd) return y;
-          let b = cmd.builder(y);
-          for (const [ex, what] of cmd.examples ?? []) b = b.example(ex, what);
-          return b;
-        },
-        async (args) => {
-          if (!cmd) throw new Error(`command '${entry.command}' ran without its module loaded`);
-          code = await cmd.handler(args, ctx);
-        },
-      );
+      cli = cli.command(entry.command, entry.describe, (y) => {
+        if (!cmd) return y;
+        let b = cmd.builder(y);
+        for (const [ex, what] of cmd.examples ?? []) b = b.example(ex, what);
+        return b;
+      });
     }
-    await cli.parseAsync([...argv], {}, (_err, _argv, output) => {
+    const args = await cli.parseAsync([...argv], {}, (_err, _argv, output) => {
       helpText = output;
     });
+    if (!helpText) {
+      const name = String(args._[0] ?? "");
+      if (!loaded || invoked?.command.split(" ")[0] !== name)
+        throw new Error(`command '${name}' was parsed without its module loaded`);
+      code = await loaded.handler(args, ctx);
+    }
   } catch (e) {
     return report(e);
   }
