@@ -24,7 +24,7 @@ import type { Dtype } from "./program.js";
 import type { Instr } from "./types.js";
 
 export type Storage = Int32Array | Float32Array;
-type Fields = Instr["f"];
+export type Fields = Instr["f"];
 
 /** Which element width (bytes) the pool buffer holds where: set by `pool`, read by whoever reads the pool buffer. */
 export class PoolWidths {

@@ -9,6 +9,7 @@ import type { HwConfig } from "../../isa/hw/types.js";
 import { hwOptions, resolveHwFromArgs } from "../hw-options.js";
 import { compileOptionsFromArgs, loadGraphFromArgs, modelOptions } from "../model-options.js";
 import { queueOf } from "../../compiler/passes/verify-program.js";
+import { placeWeights, weightPlacementText } from "../../simulator/weight-store.js";
 
 const BACK_PASS_NAMES = ["tile", "allocate", "schedule", "lower", "verify-program"];
 const int = (x: number): string => x.toLocaleString("en-US");
@@ -31,7 +32,7 @@ export function summariseNotes(notes: readonly string[], verbose: boolean): stri
   const range = lo === hi ? `${lo}` : `${lo}–${hi}`;
   return [
     ...rest,
-    `${narrowing.length} structured layer(s) shift the sum-pool output E right by ${range} bit(s) to fit the MAC inputs (--verbose lists them; --set mac.actBits=16 keeps more bits)`,
+    `${narrowing.length} structured layer(s) shift the sum-pool output E right by ${range} bit(s) to fit the MAC inputs (--verbose lists them; --e-bits exact keeps every bit)`,
   ];
 }
 
@@ -62,6 +63,7 @@ export function compileSummary(r: BackResult, hw: HwConfig, dir: string): string
     `  SRAM peak    ${sram} bytes`,
     `  MAC work     ${int(macs)} MACs`,
     `  SPU work     ${int(poolOutputs)} window sums (${int(poolAdds)} adds as adder trees)`,
+    `  parameters   ${weightPlacementText(placeWeights(p, hw))}`,
     "",
   ].join("\n");
 }
