@@ -34,6 +34,7 @@ export function modelOptions(y: Argv): Argv {
     .option("batch", { type: "number", default: 1, describe: "images per run" })
     .option("seed", { type: "string", default: "sumac", describe: "seed for random weights and synthetic inputs" })
     .option("e-bits", {
+      type: "string",
       choices: ["exact", "8", "16"] as const,
       default: "exact",
       describe:
