@@ -12,6 +12,9 @@ import iot22v8 from "../configs/iot22-0v8.json" with { type: "json" };
 import iot22v5 from "../configs/iot22-0v5.json" with { type: "json" };
 import mcu4x4 from "../configs/mcu-4x4.json" with { type: "json" };
 import mobile7 from "../configs/mobile7.json" with { type: "json" };
+import eyeriss65 from "../configs/eyeriss65.json" with { type: "json" };
+import dvas40 from "../configs/dvas40.json" with { type: "json" };
+import vega22 from "../configs/vega22.json" with { type: "json" };
 import {
   HW_SCHEMA,
   LEAVES,
@@ -39,6 +42,9 @@ export const PRESET_DOCUMENTS: Readonly<Record<string, unknown>> = {
   "iot22-0v5": iot22v5,
   "mcu-4x4": mcu4x4,
   mobile7,
+  eyeriss65,
+  dvas40,
+  vega22,
 };
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESET_DOCUMENTS);
 export const DEFAULT_PRESET = "edge";

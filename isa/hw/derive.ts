@@ -82,7 +82,7 @@ export function paramString(c: Core): string {
     ...Object.entries(s).map(([b, x]) => `${b}${x.kib}k`),
     ...(c.wstore.kib > 0 ? [`wst${c.wstore.kib}k`] : []),
     dram,
-    `${c.techNm}nm${String(c.vdd).replace(".", "v")}`,
+    `${c.techNm}nm${Number.isInteger(c.vdd) ? `${c.vdd}v0` : String(c.vdd).replace(".", "v")}`,
     `${c.clock_mhz}mhz`,
   ].join("-");
 }
