@@ -1,8 +1,8 @@
 // Counting rules of the MAC array (conv, gemm).
 // - Passes: an operand element wider than the array's activation width (mac.actBits) takes
-//   passes = ceil(element bits / actBits) passes over the array (lead's decision 2): each pass multiplies one
-//   actBits-wide slice and accumulates it, so the shift-add that combines the slices is the later passes'
-//   accumulation (the slice enters the accumulator shifted: wiring, no extra adder). Cycles x passes.
+//   passes = ceil(element bits / actBits) passes over the array (lead's decision 2; cycles in isa/timing/mac.ts):
+//   each pass multiplies one actBits-wide slice and accumulates it, so the shift-add that combines the slices is
+//   the later passes' accumulation (the slice enters the accumulator shifted: wiring, no extra adder).
 // - Multiplications are priced by the multiplier the array has, not by the operand: mac.mult8 on an 8-bit array,
 //   mac.mult16 on a 16-bit one (an 8-bit activation on a 16x8 multiplier costs the 16x8 price). One 32-bit
 //   accumulation per multiplication.
@@ -26,11 +26,6 @@ import { ELEMENT_BYTES } from "../isa/instructions.js";
 import { bufferOf, num, outSize, str, type Fields } from "../isa/semantics.js";
 import { macMapping } from "../isa/timing/mac.js";
 import type { CountContext } from "./work.js";
-
-/** Passes over an array of actBits-wide multipliers for an element of `elementBytes` bytes. */
-export function operandPasses(elementBytes: number, actBits: number): number {
-  return Math.max(1, Math.ceil((elementBytes * 8) / actBits));
-}
 
 export function countMac(op: "conv" | "gemm", f: Fields, ctx: CountContext): void {
   const { hw, add } = ctx;
@@ -57,8 +52,8 @@ export function countMac(op: "conv" | "gemm", f: Fields, ctx: CountContext): voi
       window = { inputs: c * h * w, newPerOutput: channels * kh * Math.min(stride, kw) };
   }
   const macs = T * K * N;
-  const m = macMapping({ T, K, N, dw }, hw);
-  const passes = operandPasses(es, hw.mac.actBits);
+  const m = macMapping({ T, K, N, dw, elementBits: es * 8 }, hw);
+  const passes = m.passes;
   const outs = T * N;
   add("macs", macs);
   add(hw.mac.actBits === 8 ? "mac.mult8" : "mac.mult16", macs * passes);
@@ -91,7 +86,6 @@ export function countMac(op: "conv" | "gemm", f: Fields, ctx: CountContext): voi
   add("mac.reg", regBits);
   add("wire.bitmm", regBits * hw.floorplan.macPitchMm);
 
-  const cycles = m.cycles * passes;
-  add("clock.mac", cycles);
-  ctx.setTiming(cycles);
+  add("clock.mac", m.cycles);
+  ctx.setTiming(m.cycles);
 }
