@@ -29,6 +29,29 @@ function asStrings(x: unknown, flag: string): string[] {
   });
 }
 
+/** Where a machine comes from: a built-in preset, or a JSON file already read. */
+export type HwSource =
+  | { readonly preset: string; readonly file?: undefined }
+  | { readonly preset?: undefined; readonly file: { readonly path: string; readonly text: string } };
+
+/** Reads one --hw value (a preset name or a JSON file) through io; errors name the flag and the file. */
+export function readHwSource(spec: string, io: Io, flag = "--hw"): HwSource {
+  if (PRESET_NAMES.includes(spec)) return { preset: spec };
+  const looksLikeFile = /\.json$/i.test(spec) || /[/\\]/.test(spec) || io.exists(spec);
+  if (!looksLikeFile)
+    throw new InputError(
+      `${flag} '${spec}': neither a preset${didYouMean(spec, PRESET_NAMES)} nor a .json file; presets: ${PRESET_NAMES.join(", ")}`,
+    );
+  let text: string;
+  try {
+    text = new TextDecoder().decode(io.readFile(spec));
+  } catch (e) {
+    const why = e instanceof Error && "code" in e ? String((e as { code: unknown }).code) : "unreadable";
+    throw new InputError(`${spec}: cannot read the hardware config file (${why})`);
+  }
+  return { file: { path: spec, text } };
+}
+
 /** Resolves --hw/--set (and a positional preset name, lowest precedence) through io. */
 export function resolveHwFromArgs(args: Record<string, unknown>, io: Io, positionalPreset?: string): HwConfig {
   const hw = args["hw"];
@@ -36,18 +59,7 @@ export function resolveHwFromArgs(args: Record<string, unknown>, io: Io, positio
   if (hw !== undefined && typeof hw !== "string") throw new InputError("--hw expects a preset name or a JSON file");
   if (hw === undefined || hw === "")
     return resolveHw({ ...(positionalPreset ? { preset: positionalPreset } : {}), sets });
-  if (PRESET_NAMES.includes(hw)) return resolveHw({ preset: hw, sets });
-  const looksLikeFile = /\.json$/i.test(hw) || /[/\\]/.test(hw) || io.exists(hw);
-  if (!looksLikeFile)
-    throw new InputError(
-      `--hw '${hw}': neither a preset${didYouMean(hw, PRESET_NAMES)} nor a .json file; presets: ${PRESET_NAMES.join(", ")}`,
-    );
-  let text: string;
-  try {
-    text = new TextDecoder().decode(io.readFile(hw));
-  } catch (e) {
-    const why = e instanceof Error && "code" in e ? String((e as { code: unknown }).code) : "unreadable";
-    throw new InputError(`${hw}: cannot read the hardware config file (${why})`);
-  }
-  return resolveHw({ ...(positionalPreset ? { preset: positionalPreset } : {}), file: { path: hw, text }, sets });
+  const source = readHwSource(hw, io);
+  if (source.preset !== undefined) return resolveHw({ preset: source.preset, sets });
+  return resolveHw({ ...(positionalPreset ? { preset: positionalPreset } : {}), file: source.file, sets });
 }

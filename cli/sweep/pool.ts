@@ -1,4 +1,5 @@
-// Runs sweep points on worker threads, one per core, and returns results in job order.
+// Runs sweep points on worker threads, one per core, and returns results in job order. With one worker (asked
+// for, or one core, or one job) the points run in this thread: a worker thread costs its own module loading.
 import * as os from "node:os";
 import { Worker } from "node:worker_threads";
 import type { PointRequest, PointResult } from "./evaluate.js";
@@ -10,8 +11,20 @@ export interface PoolOptions {
 
 export interface PoolRun {
   readonly results: PointResult[];
-  /** Distinct worker threads that evaluated at least one point. */
+  /** Distinct worker threads that evaluated at least one point (1 when they ran in this thread). */
   readonly threadsUsed: number;
+  readonly inProcess: boolean;
+}
+
+async function runInProcess(jobs: readonly PointRequest[], opts: PoolOptions): Promise<PoolRun> {
+  const { evaluatePoint } = await import("./evaluate.js");
+  const results: PointResult[] = [];
+  for (const job of jobs) {
+    results.push(evaluatePoint(job));
+    opts.onDone?.(results.length, jobs.length);
+    await new Promise((resolve) => setImmediate(resolve)); // let a progress bar redraw
+  }
+  return { results, threadsUsed: 1, inProcess: true };
 }
 
 /** Evaluates every request on a pool of worker threads. A failing point rejects with its error message. */
@@ -19,6 +32,7 @@ export async function runPool(jobs: readonly PointRequest[], opts: PoolOptions =
   const fromSource = import.meta.url.endsWith(".ts");
   const script = new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url);
   const n = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), jobs.length));
+  if (n === 1) return runInProcess(jobs, opts);
   const results: PointResult[] = new Array<PointResult>(jobs.length);
   const used = new Set<number>();
   let next = 0;
@@ -57,5 +71,5 @@ export async function runPool(jobs: readonly PointRequest[], opts: PoolOptions =
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return { results, threadsUsed: used.size };
+  return { results, threadsUsed: used.size, inProcess: false };
 }
