@@ -102,7 +102,7 @@ describe("energy model: counting rules (issue 11)", function () {
   });
 
   it("parameters that fit the on-chip weight store never touch DRAM; those that do not stream from it", () => {
-    const hw = hwOf("iot22-0v8"); // 512 KiB store
+    const hw = hwOf("iot22-0v8", ["wstore.kib=256"]);
     const run = (spec: string, mode: "dense" | "structured") => {
       const g = loadModel(spec, { readFile: (p) => fs.readFileSync(p), weights: "random" });
       const p = compile(g, hw, { mode, dtype: "int8", calibration: "nominal" });
@@ -110,11 +110,11 @@ describe("energy model: counting rules (issue 11)", function () {
       const params = p.image.reduce((s, seg) => s + seg.data.length * seg.esize, 0);
       return { r, params, rep: buildReport(p, r, hw) };
     };
-    const s = run("resnet56:struct-a", "structured");
-    const d = run("resnet56", "dense");
-    expect(s.params).to.be.below(512 * 1024);
-    expect(d.params).to.be.above(512 * 1024);
-    expect(s.rep.totals.weights_on_chip).to.deep.equal({ param_bytes: s.params, store_bytes: 512 * 1024, fits: true });
+    const s = run("resnet20:struct-a", "structured");
+    const d = run("resnet20", "dense");
+    expect(s.params).to.be.below(256 * 1024);
+    expect(d.params).to.be.above(256 * 1024);
+    expect(s.rep.totals.weights_on_chip).to.deep.equal({ param_bytes: s.params, store_bytes: 256 * 1024, fits: true });
     expect(d.rep.totals.weights_on_chip.fits).to.equal(false);
     // fits: every parameter byte is read from the store instead of DRAM
     expect(s.r.counters.work["wstore.read"]).to.equal(s.params);
