@@ -86,28 +86,38 @@ export function analyse(instrs: readonly Instr[], hw: HwConfig, opts: AnalyseOpt
     signalMask: new Uint8Array(n),
   };
   const widths = new PoolWidths(hw.pool.outBits / 8);
-  for (let i = 0; i < n; i++) {
+  // One context for the whole program (the loop moves `i` and `base`): no closures per instruction.
+  let i = 0,
+    base = 0;
+  const add = (k: WorkColumn, v: number) => {
+    a.work[base + COL[k]]! += v;
+  };
+  const wireMm = new Map<string, number>();
+  const dist = (memory: string, unit: WireUnit): number => {
+    const key = `${memory}|${unit}`;
+    let d = wireMm.get(key);
+    if (d === undefined) wireMm.set(key, (d = distanceMm(hw, memory, unit)));
+    return d;
+  };
+  const ctx: CountContext = {
+    hw,
+    widths,
+    opts,
+    add,
+    sram: (b, rw, bytes, unit) => {
+      add(`sram.${b}.${rw}` as ActionCounter, bytes);
+      add("wire.bitmm", bytes * 8 * dist(`sram.${b}`, unit));
+    },
+    wire: (bytes, from, to) => add("wire.bitmm", bytes * 8 * dist(from, to)),
+    setTiming: (duration, portCycles = -1, latency = 0) => {
+      a.duration[i] = duration;
+      a.portCycles[i] = portCycles;
+      a.latency[i] = latency;
+    },
+  };
+  for (i = 0; i < n; i++) {
     const ins = instrs[i]!;
-    const base = i * NW;
-    const add = (k: WorkColumn, v: number) => {
-      a.work[base + COL[k]]! += v;
-    };
-    const ctx: CountContext = {
-      hw,
-      widths,
-      opts,
-      add,
-      sram: (b, rw, bytes, unit) => {
-        add(`sram.${b}.${rw}` as ActionCounter, bytes);
-        add("wire.bitmm", bytes * 8 * distanceMm(hw, `sram.${b}`, unit));
-      },
-      wire: (bytes, from, to) => add("wire.bitmm", bytes * 8 * distanceMm(hw, from, to)),
-      setTiming: (duration, portCycles = -1, latency = 0) => {
-        a.duration[i] = duration;
-        a.portCycles[i] = portCycles;
-        a.latency[i] = latency;
-      },
-    };
+    base = i * NW;
     try {
       a.waitMask[i] = mask(ins.wait);
       a.signalMask[i] = mask(ins.signal);
