@@ -95,7 +95,10 @@ export function ePolicyReport(
   return {
     policy: policy.kind,
     bits: policy.kind === "exact" ? null : policy.bits,
-    description: describeEPolicy(policy),
+    description:
+      structured.dtype === "fp32"
+        ? "fp32 functional reference (E is a float, no integer width)"
+        : describeEPolicy(policy),
     layers_by_bits: byBits,
     shifted_layers: shifted.length,
     shift_range: shifted.length > 0 ? [Math.min(...shifted), Math.max(...shifted)] : null,
