@@ -7,7 +7,7 @@ import { InputError } from "../isa/errors.js";
 import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
 import { initGraphWeights } from "../models/weights.js";
-import type { LayerProgram } from "./layers.js";
+import type { FrontProgram, LayerProgram } from "./layers.js";
 import { FRONT_PASSES, needLayers, runPipeline, type Pass, type PipelineState } from "./pipeline.js";
 import type { StructSpec } from "./passes/structure.js";
 import { tileProgram, type LayerPlan } from "./passes/tile.js";
@@ -245,7 +245,7 @@ export function compile(graph: Graph, hw: HwConfig, opts: CompileOptions): Progr
 
 /** The back half alone, on a LayerProgram built elsewhere (tests, tools): tile .. verify-program. */
 export function compileLayers(
-  lp: LayerProgram,
+  lp: FrontProgram,
   hw: HwConfig,
   opts: { readonly batch?: number; readonly residency?: boolean } = {},
 ): BackResult {

@@ -8,7 +8,8 @@ import { InputError } from "../isa/errors.js";
 import type { Program } from "../isa/program.js";
 import type { Graph } from "../models/ir.js";
 import { inferShapes, printGraph, verifyGraph } from "../models/shapes.js";
-import type { LayerProgram } from "./layers.js";
+import type { FrontProgram, LayerProgram } from "./layers.js";
+import { lowerable } from "./lowerable.js";
 import {
   type Calibration,
   calibrate,
@@ -55,7 +56,7 @@ export interface PipelineOptions extends FrontOptions {
 /** What flows between passes. The back half may add fields (declaration merging on this interface). */
 export interface PipelineState {
   readonly graph: Graph;
-  readonly layers?: LayerProgram;
+  readonly layers?: FrontProgram;
   /** Max-abs ranges of every tensor and structured window sum (calibrate, int8 only). */
   readonly calibration?: Calibration;
   readonly program?: Program;
@@ -82,17 +83,26 @@ export interface Pass {
 
 export const DEFAULT_TOL = 1e-3;
 
-export function needLayers(state: PipelineState, pass: string): LayerProgram {
+/** The layer program of the front half, of any layer kind. */
+export function needFrontLayers(state: PipelineState, pass: string): FrontProgram {
   if (!state.layers) throw new Error(`pass '${pass}': no layer program yet (normalise has not run)`);
   return state.layers;
+}
+
+/**
+ * The layer program as the back half takes it: only kinds the back end lowers, else an InputError naming the
+ * first layer it cannot (compiler/lowerable.ts).
+ */
+export function needLayers(state: PipelineState, pass: string): LayerProgram {
+  return lowerable(needFrontLayers(state, pass));
 }
 
 const layerStage = (name: string, doc: string, run: Pass["run"]): Pass => ({
   name,
   doc,
   run,
-  verify: (s) => verifyLayers(needLayers(s, name)),
-  print: (s) => printLayers(needLayers(s, name)),
+  verify: (s) => verifyLayers(needFrontLayers(s, name)),
+  print: (s) => printLayers(needFrontLayers(s, name)),
 });
 
 export const FRONT_PASSES: readonly Pass[] = [
@@ -108,7 +118,7 @@ export const FRONT_PASSES: readonly Pass[] = [
     layers: normalise(s.graph, ctx.opts.mode),
   })),
   layerStage("structure", "structured (c, n)/R per layer, alpha = A+W on folded weights", (s, ctx) => {
-    const r = structure(needLayers(s, "structure"), s.graph, {
+    const r = structure(needFrontLayers(s, "structure"), s.graph, {
       mode: ctx.opts.mode,
       tol: ctx.tol,
       ...(ctx.opts.struct !== undefined ? { struct: ctx.opts.struct } : {}),
@@ -120,7 +130,7 @@ export const FRONT_PASSES: readonly Pass[] = [
   {
     ...layerStage("calibrate", "activation ranges from the fp32 reference executor (int8 only)", (s, ctx) => {
       if (ctx.opts.dtype !== "int8") return s;
-      const lp = needLayers(s, "calibrate");
+      const lp = needFrontLayers(s, "calibrate");
       const given = ctx.opts.calibration;
       if (given === "nominal") {
         ctx.notes.push("calibration: nominal ranges (timing-only); give an input to calibrate on data");
@@ -134,7 +144,7 @@ export const FRONT_PASSES: readonly Pass[] = [
       return { ...s, calibration: q.calibration };
     }),
     print: (s) => {
-      const lp = needLayers(s, "calibrate");
+      const lp = needFrontLayers(s, "calibrate");
       const c = s.calibration;
       const ranges = c
         ? [
@@ -148,7 +158,7 @@ export const FRONT_PASSES: readonly Pass[] = [
   layerStage("quantise", "int8 weights, scales and integer requantisation (int8 only)", (s, ctx) => {
     if (ctx.opts.dtype !== "int8") return s;
     if (!s.calibration) throw new Error("quantise: calibrate has not run");
-    const r = quantise(needLayers(s, "quantise"), s.calibration, ctx.opts.ePolicy);
+    const r = quantise(needFrontLayers(s, "quantise"), s.calibration, ctx.opts.ePolicy);
     ctx.notes.push(...r.notes);
     return { ...s, layers: r.program };
   }),
@@ -181,10 +191,14 @@ export function runPipeline(
   let state: PipelineState = { graph };
   let dump: string | undefined;
   const timings = new Map<string, number>();
+  // A pass list that goes on to the back half refuses, right after normalise, a layer kind the back end cannot
+  // lower (compiler/lowerable.ts), rather than after seconds of calibration.
+  const lowering = passes.some((p) => !FRONT_PASSES.includes(p));
   for (const pass of passes) {
     const t0 = performance.now();
     state = pass.run(state, ctx);
     pass.verify(state, ctx);
+    if (lowering && pass.name === "normalise") lowerable(needFrontLayers(state, pass.name));
     timings.set(pass.name, performance.now() - t0);
     if (pass.name === opts.dumpAfter) {
       dump = pass.print(state, ctx);
@@ -194,9 +208,9 @@ export function runPipeline(
   return { state, notes: ctx.notes, timings, ...(dump !== undefined ? { dump } : {}) };
 }
 
-/** The front half: graph -> verified LayerProgram (quantised when dtype is int8). */
-export function runFront(graph: Graph, opts: FrontOptions): LayerProgram & { readonly notes: readonly string[] } {
+/** The front half: graph -> verified layer program (quantised when dtype is int8), of any layer kind. */
+export function runFront(graph: Graph, opts: FrontOptions): FrontProgram & { readonly notes: readonly string[] } {
   // Front passes read only hw.mac.actBits and hw.pool.outBits, which FrontOptions guarantees.
   const r = runPipeline(graph, opts as PipelineOptions, FRONT_PASSES);
-  return Object.assign(needLayers(r.state, "front"), { notes: r.notes });
+  return Object.assign(needFrontLayers(r.state, "front"), { notes: r.notes });
 }

@@ -2,7 +2,7 @@
 // layer with shapes, parameters, fused clamp, structure, and for int8 programs the scales and integer parameters.
 
 import type { Shape } from "../models/ir.js";
-import type { Clamp, Layer, LayerProgram } from "./layers.js";
+import type { AnyLayer, Clamp, FrontProgram, Rescale } from "./layers.js";
 
 const fmt = (s: Shape | undefined): string => (s ? `[${s.join(",")}]` : "[?]");
 const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(6));
@@ -23,7 +23,7 @@ function range(a: Int32Array): string {
   return lo === hi ? String(lo) : `${lo}..${hi}`;
 }
 
-function attrs(l: Layer): string {
+function attrs(l: AnyLayer): string {
   switch (l.kind) {
     case "conv": {
       const p = [`k=${l.kh}x${l.kw}`, `s=${l.stride}`, `p=${l.pads.join(",")}`];
@@ -44,10 +44,21 @@ function attrs(l: Layer): string {
       return "";
     case "sumpool":
       return `win=${l.kc}x${l.kh}x${l.kw} d=${l.dilation} p=${l.pads.join(",")}`;
+    case "act":
+      return l.fn === "hardsigmoid" ? `${l.fn}(alpha=${num(l.alpha)},beta=${num(l.beta)})` : l.fn;
+    case "mul":
+      return l.broadcast ? "broadcast" : "";
+    case "concat":
+      return "";
+    case "resize":
+      return `${l.mode} x${l.scaleH}x${l.scaleW}${l.mode === "bilinear" ? ` ${l.coord}` : ""}`;
   }
 }
 
-function quant(l: Layer): string {
+const rescale = (q: Rescale | undefined): string =>
+  q ? ` q{mult=${q.mult} shift=${q.shift} out=${q.lo}..${q.hi}}` : "";
+
+function quant(l: AnyLayer): string {
   switch (l.kind) {
     case "conv":
     case "fc": {
@@ -64,10 +75,17 @@ function quant(l: Layer): string {
       return l.q ? ` q{mult=${l.q.mult} shift=${l.q.shift} out=${l.q.lo}..${l.q.hi}}` : "";
     case "sumpool":
       return l.q ? ` q{E=${l.q.eBits}b>>${l.q.eShift}}` : "";
+    case "act":
+      return l.q ? ` q{lut=${range(l.q.lut)}}` : "";
+    case "mul":
+    case "resize":
+      return rescale(l.q);
+    case "concat":
+      return "";
   }
 }
 
-export function printLayers(lp: LayerProgram): string {
+export function printLayers(lp: FrontProgram): string {
   const scale = (t: string): string => (lp.dtype === "int8" ? `@${num(lp.scales.get(t) ?? NaN)}` : "");
   const lines = [
     `layers ${lp.model} mode=${lp.mode} dtype=${lp.dtype}  input ${lp.input.name}${fmt(lp.input.shape)}${scale(lp.input.name)}  output ${lp.output}`,

@@ -3,14 +3,14 @@
 
 import type { Shape } from "../models/ir.js";
 import { windowOut } from "../models/shapes.js";
-import type { Layer, LayerProgram, Requant } from "./layers.js";
+import type { AnyLayer, FrontProgram, Requant, Rescale } from "./layers.js";
 import { MAX_SHIFT, Q_MAX, Q_MIN } from "./intmath.js";
 
 const fmt = (s: Shape | undefined): string => (s ? `[${s.join(",")}]` : "[?]");
 const same = (a: Shape | undefined, b: Shape | undefined): boolean => fmt(a) === fmt(b);
 const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
-function expectedOut(l: Layer, x: Shape): Shape {
+function expectedOut(l: AnyLayer, x: Shape, ins: readonly Shape[]): Shape {
   const [c = 1, h = 1, w = 1] = x;
   switch (l.kind) {
     case "conv":
@@ -34,7 +34,20 @@ function expectedOut(l: Layer, x: Shape): Shape {
         h + l.pads[0] + l.pads[2] - l.dilation * (l.kh - 1),
         w + l.pads[1] + l.pads[3] - l.dilation * (l.kw - 1),
       ];
+    case "act":
+    case "mul":
+      return x;
+    case "concat":
+      return [ins.reduce((a, s) => a + (s[0] ?? 0), 0), h, w];
+    case "resize":
+      return [c, h * l.scaleH, w * l.scaleW];
   }
+}
+
+function checkRescale(bad: (m: string) => never, q: Rescale | undefined): void {
+  const r = q ?? bad("int8 program but no quantisation");
+  checkRange(bad, r.lo, r.hi);
+  if (r.shift < 0 || r.shift > MAX_SHIFT) bad(`shift ${r.shift}`);
 }
 
 function checkRequant(bad: (m: string) => never, r: Requant, cout: number): void {
@@ -52,7 +65,7 @@ function checkRange(bad: (m: string) => never, lo: number, hi: number): void {
   if (!(Q_MIN <= lo && lo <= hi && hi <= Q_MAX)) bad(`clamp ${lo}..${hi} is not within ${Q_MIN}..${Q_MAX}`);
 }
 
-export function verifyLayers(lp: LayerProgram): void {
+export function verifyLayers(lp: FrontProgram): void {
   const defined = new Map<string, Shape>([[lp.input.name, lp.input.shape]]);
   const names = new Set<string>();
   for (const l of lp.layers) {
@@ -61,12 +74,17 @@ export function verifyLayers(lp: LayerProgram): void {
     };
     if (names.has(l.name)) bad("name is not unique");
     names.add(l.name);
-    if (l.inputs.length !== (l.kind === "add" ? 2 : 1)) bad(`has ${l.inputs.length} inputs`);
+    const arity = l.kind === "add" || l.kind === "mul" ? 2 : l.kind === "concat" ? null : 1;
+    if (arity === null ? l.inputs.length < 1 : l.inputs.length !== arity) bad(`has ${l.inputs.length} inputs`);
     for (const t of l.inputs) if (!defined.has(t)) bad(`reads '${t}' before it is written`);
     if (defined.has(l.output)) bad(`output '${l.output}' is written twice`);
     const x = defined.get(l.inputs[0]!)!;
     if (!same(x, l.inShape)) bad(`inShape ${fmt(l.inShape)} but its input is ${fmt(x)}`);
-    const want = expectedOut(l, x);
+    const want = expectedOut(
+      l,
+      x,
+      l.inputs.map((t) => defined.get(t)!),
+    );
     if (!same(want, l.outShape)) bad(`outShape ${fmt(l.outShape)}, its parameters give ${fmt(want)}`);
     if (!same(lp.shapes.get(l.output), l.outShape))
       bad(`program shape of '${l.output}' is ${fmt(lp.shapes.get(l.output))}`);
@@ -141,6 +159,35 @@ export function verifyLayers(lp: LayerProgram): void {
           const q = l.q ?? bad("int8 program but no quantisation");
           if (q.eShift < 0 || q.eShift > 31) bad(`eShift ${q.eShift}`);
         }
+        break;
+      case "act":
+        if (lp.dtype === "int8") {
+          const q = l.q ?? bad("int8 program but no quantisation");
+          if (q.lut.length !== 256) bad(`lookup table has ${q.lut.length} entries, want 256`);
+          for (const v of q.lut)
+            if (!(Q_MIN <= v && v <= Q_MAX)) bad(`lookup table entry ${v} outside ${Q_MIN}..${Q_MAX}`);
+        } else if (l.q) bad("fp32 program carries int8 parameters");
+        break;
+      case "mul": {
+        const b = defined.get(l.inputs[1]!)!;
+        const gate = [x[0] ?? 0, 1, 1];
+        if (!same(b, l.broadcast ? gate : x)) bad(`multiplies ${fmt(x)} by ${fmt(b)} (broadcast ${l.broadcast})`);
+        if (lp.dtype === "int8") checkRescale(bad, l.q);
+        break;
+      }
+      case "concat":
+        for (const t of l.inputs) {
+          const s = defined.get(t)!;
+          if (s.length !== 3 || s[1] !== x[1] || s[2] !== x[2]) bad(`concatenates ${fmt(x)} and ${fmt(s)}`);
+          // Placement, not a copy with rescale: every input must already be at the output's scale.
+          if (lp.dtype === "int8" && lp.scales.get(t) !== lp.scales.get(l.output))
+            bad(`input '${t}' has scale ${lp.scales.get(t)}, the output ${lp.scales.get(l.output)}`);
+        }
+        break;
+      case "resize":
+        if (!Number.isInteger(l.scaleH) || !Number.isInteger(l.scaleW) || l.scaleH < 1 || l.scaleW < 1)
+          bad(`scale ${l.scaleH}x${l.scaleW} is not a positive integer`);
+        if (lp.dtype === "int8") checkRescale(bad, l.q);
         break;
     }
   }

@@ -21,6 +21,10 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   "vop.add": "vop.add act[0x5000] <- act[0x4000] b=act[0x0000] shape=(16,32,32) bs=1 par=par[0x1010]",
   "vop.pool": "vop.pool act[0x6000] <- act[0x5000] in=(16,32,32) op=max win=3 stride=2 pad=1 par=par[0x1030]",
   "vop.gap": "vop.gap act[0x7000] <- act[0x6000] in=(64,8,8) par=par[0x1040]",
+  "vop.act": "vop.act act[0x7000] <- act[0x6000] shape=(32,16,16) fn=silu par=par[0x1100]",
+  "vop.mul": "vop.mul act[0x7000] <- act[0x6000] b=act[0x5000] shape=(32,16,16) bc par=par[0x1040]",
+  "vop.resize":
+    "vop.resize act[0x7000] <- act[0x6000] in=(18,8,16) mode=bilinear coord=half_pixel scale=(2,2) par=par[0x1040]",
   sync: "sync q=ld wait=st signal=mac",
   halt: "halt",
 };

@@ -13,6 +13,8 @@
 // FIFO token channel. `wait` lists queues to take one token from (channel q -> this queue) before the
 // instruction starts; `signal` lists queues to give one token to (channel this queue -> q) when it ends.
 
+import { ACT_FNS } from "./activation.js";
+import { RESIZE_COORDS, RESIZE_MODES } from "./resize.js";
 import type { InstrSpec } from "./types.js";
 
 /** Queues that own an instruction stream and can exchange tokens, in bit order of the wait/signal masks. */
@@ -290,6 +292,96 @@ export const INSTRUCTIONS = [
       "<-",
       { mem: "act", addr: "src" },
       { key: "in", fields: ["c", "h", "w"] },
+      { key: "par", mem: "par", addr: "par" },
+    ],
+  },
+  // Priced with existing counters (simulator/work.ts): per element one sram.act.read, one 4-byte sram.par.read (the
+  // table lookup: the table lives in the par SRAM) and one sram.act.write; no vec.* op, since the index x + 128 is
+  // the code with its sign bit flipped and the table already holds the clamped result.
+  {
+    mnemonic: "vop.act",
+    opcode: 11,
+    unit: "vec",
+    doc: "elementwise activation: a 256-entry lookup table on int8 codes; the function itself in fp32 programs",
+    semantics:
+      "act[c,y,x] = int8: par[src[c,y,x] + 128]; fp32: clamp(fn(src[c,y,x]), lo, hi), par = lo, hi, alpha, beta (hardsigmoid: clamp(alpha*x + beta, 0, 1))",
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("src", "act-buffer byte address"),
+      ...chw,
+      {
+        name: "fn",
+        bits: 2,
+        kind: "enum",
+        values: ACT_FNS,
+        doc: "function (isa/activation.ts); the int8 table holds it",
+      },
+      sram("par", "par-buffer byte address of the table (int8: 256 entries) or of lo, hi, alpha, beta (fp32)"),
+    ],
+    syntax: [
+      { mem: "act", addr: "dst" },
+      "<-",
+      { mem: "act", addr: "src" },
+      { key: "shape", fields: ["c", "h", "w"] },
+      { key: "fn", fields: ["fn"] },
+      { key: "par", mem: "par", addr: "par" },
+    ],
+  },
+  // Priced per element as two vec.mult32 (a·b, then the rescale), a vec.shift32 and two vec.cmp8 (the clamp), like
+  // vop.add's rescale; act reads for a and b (a broadcast gate once per channel), one act write, 16 par bytes.
+  {
+    mnemonic: "vop.mul",
+    opcode: 12,
+    unit: "vec",
+    doc: "elementwise multiply, or a per-channel gate b[c] broadcast over each plane (squeeze-and-excitation), rescaled",
+    semantics:
+      "act[c,y,x] = clamp(round_shift(a[c,y,x] * (bc ? b[c] : b[c,y,x]) * mult, shift), lo, hi); par = lo, hi, mult, shift",
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("a", "act-buffer byte address of a"),
+      sram("b", "act-buffer byte address of b: a [c][h][w] tile, or [c] with bc"),
+      ...chw,
+      { name: "bc", bits: 1, kind: "flag", doc: "b holds one value per channel, broadcast over the plane" },
+      sram("par", "par-buffer byte address"),
+    ],
+    syntax: [
+      { mem: "act", addr: "dst" },
+      "<-",
+      { mem: "act", addr: "a" },
+      { key: "b", mem: "act", addr: "b" },
+      { key: "shape", fields: ["c", "h", "w"] },
+      { flag: "bc" },
+      { key: "par", mem: "par", addr: "par" },
+    ],
+  },
+  // Priced per output: bilinear reads its 4 taps and does 6 vec.mult32 + 3 vec.add32 (wy·(wx·a + wx·b) + …), nearest
+  // reads 1 tap; both rescale with one vec.mult32, a vec.shift32 and two vec.cmp8. The weights come from an address
+  // generator (isa/resize.ts), not from SRAM. Cycles stream the taps: ceil(taps · outputs / lanes) + fill.
+  {
+    mnemonic: "vop.resize",
+    opcode: 13,
+    unit: "vec",
+    doc: "upsampling of a [c][h][w] tile by integer factors, nearest or bilinear, rescaled",
+    semantics:
+      "act[c,y,x] = clamp(round_shift(sum_{i,j<2} wy_i(y) * wx_j(x) * src[c, ry_i(y), rx_j(x)] * mult, shift), lo, hi); taps and 11-bit weights per isa/resize.ts; out (c, h*sh, w*sw); par = lo, hi, mult, shift",
+    fields: [
+      sram("dst", "act-buffer byte address"),
+      sram("src", "act-buffer byte address of the input tile"),
+      ...chw,
+      { name: "mode", bits: 1, kind: "enum", values: RESIZE_MODES, doc: "interpolation" },
+      { name: "coord", bits: 2, kind: "enum", values: RESIZE_COORDS, doc: "source coordinate of an output (bilinear)" },
+      { name: "sh", bits: 4, offset: 1, doc: "row factor" },
+      { name: "sw", bits: 4, offset: 1, doc: "column factor" },
+      sram("par", "par-buffer byte address"),
+    ],
+    syntax: [
+      { mem: "act", addr: "dst" },
+      "<-",
+      { mem: "act", addr: "src" },
+      { key: "in", fields: ["c", "h", "w"] },
+      { key: "mode", fields: ["mode"] },
+      { key: "coord", fields: ["coord"] },
+      { key: "scale", fields: ["sh", "sw"] },
       { key: "par", mem: "par", addr: "par" },
     ],
   },

@@ -13,6 +13,7 @@
 //   pool: exact sum, roundShift by `shift`, saturate to the signed range of `bits`.
 //   vop.pool avg divides by the full window (count_include_pad): padded zeros count, through mult/shift.
 //   vop.pool max ignores padding and does not clamp (its par block is not read).
+//   vop.act / vop.mul / vop.resize: see isa/vector-ops.ts (table lookup, rescaled products, fixed-point taps).
 // fp32 programs: the same layouts, float math: requant = clamp((acc + bias) * mult, lo, hi); shifts are
 // ignored (the compiler writes real multipliers), nothing rounds or saturates except the final float32 store.
 //
@@ -20,93 +21,38 @@
 
 import { InputError } from "./errors.js";
 import { BUFFERS, ELEMENT_BYTES, type Buffer, type Mnemonic } from "./instructions.js";
+import {
+  bufferOf,
+  check,
+  elementBytes,
+  num,
+  outSize,
+  PoolWidths,
+  str,
+  type ExecFn,
+  type Fields,
+  type MachineState,
+  type Storage,
+} from "./machine-state.js";
 import type { Dtype } from "./program.js";
 import type { Instr } from "./types.js";
+import { gap, requant, vact, vadd, vmul, vpool, vresize } from "./vector-ops.js";
 
-export type Storage = Int32Array | Float32Array;
-export type Fields = Instr["f"];
-
-/** Which element width (bytes) the pool buffer holds where: set by `pool`, read by whoever reads the pool buffer. */
-export class PoolWidths {
-  private readonly lo: number[] = [];
-  private readonly hi: number[] = [];
-  private readonly width: number[] = [];
-  constructor(readonly defaultBytes: number) {}
-  set(addr: number, bytes: number, width: number): void {
-    this.lo.push(addr);
-    this.hi.push(addr + bytes);
-    this.width.push(width);
-  }
-  /** Width of the element at `addr`: the most recent pool write covering it, else the default. */
-  get(addr: number): number {
-    for (let i = this.width.length - 1; i >= 0; i--)
-      if (addr >= this.lo[i]! && addr < this.hi[i]!) return this.width[i]!;
-    return this.defaultBytes;
-  }
-}
-
-export interface MachineState {
-  readonly dtype: Dtype;
-  readonly dram: Storage;
-  readonly sram: Readonly<Record<Buffer, Storage>>;
-  readonly poolWidths: PoolWidths;
-}
-
-export type ExecFn = (s: MachineState, f: Fields) => void;
-
-/** Thrown when an instruction touches memory outside a buffer; the simulator adds the instruction index. */
-export class MemoryFault extends InputError {}
-
-export function roundShift(v: number, s: number): number {
-  if (s <= 0) return v;
-  const p = 2 ** s;
-  return Math.floor((v + p / 2) / p);
-}
-
-export function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
-}
-
-/** Signed saturation to `bits` bits. */
-export function saturate(v: number, bits: number): number {
-  const m = 2 ** (bits - 1);
-  return v < -m ? -m : v > m - 1 ? m - 1 : v;
-}
-
-export function num(f: Fields, name: string): number {
-  const v = f[name];
-  if (typeof v !== "number") throw new InputError(`instruction field '${name}' is missing or not a number`);
-  return v;
-}
-
-export function str(f: Fields, name: string): string {
-  const v = f[name];
-  if (v === undefined) throw new InputError(`instruction field '${name}' is missing`);
-  return String(v);
-}
-
-/** Element width in bytes of buffer `buf` at `addr`. */
-export function elementBytes(s: { readonly poolWidths: PoolWidths }, buf: Buffer, addr: number): number {
-  return buf === "pool" ? s.poolWidths.get(addr) : ELEMENT_BYTES[buf];
-}
-
-export function bufferOf(v: string): Buffer {
-  if (!(BUFFERS as readonly string[]).includes(v)) throw new InputError(`unknown buffer '${v}'`);
-  return v as Buffer;
-}
-
-/** Checks that byte range [lo, hi) lies inside `mem`. */
-function check(mem: Storage, name: string, lo: number, hi: number): void {
-  if (lo < 0 || hi > mem.length)
-    throw new MemoryFault(
-      `${name}[0x${lo.toString(16)}..0x${hi.toString(16)}) is outside the ${mem.length}-byte ${name}`,
-    );
-}
-
-/** Output size of a window of `k` taps with dilation `d` and stride `s` over `n` inputs. */
-export function outSize(n: number, k: number, s: number, d: number): number {
-  return Math.floor((n - d * (k - 1) - 1) / s) + 1;
-}
+export {
+  bufferOf,
+  clamp,
+  elementBytes,
+  MemoryFault,
+  num,
+  outSize,
+  PoolWidths,
+  roundShift,
+  saturate,
+  str,
+  type ExecFn,
+  type MachineState,
+  type Storage,
+} from "./machine-state.js";
 
 function load(s: MachineState, f: Fields): void {
   const buf = bufferOf(str(f, "buf"));
@@ -405,132 +351,6 @@ function macTile(
 const conv: ExecFn = (s, f) => convLike(s, f, false);
 const gemm: ExecFn = (s, f) => convLike(s, f, true);
 
-/** Reads the 4-byte element `i` of a par block at `par`. */
-const parAt = (s: MachineState, par: number, i: number): number => s.sram.par[par + 4 * i]!;
-
-function requant(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"),
-    src = num(f, "src"),
-    par = num(f, "par");
-  const c = num(f, "c"),
-    hw = num(f, "h") * num(f, "w");
-  const act = s.sram.act,
-    acc = s.sram.acc;
-  check(acc, "acc", src, src + c * hw * 4);
-  check(act, "act", dst, dst + c * hw);
-  check(s.sram.par, "par", par, par + 4 * (2 + 3 * c));
-  const lo = parAt(s, par, 0),
-    hi = parAt(s, par, 1);
-  const isInt = s.dtype === "int8";
-  for (let ci = 0; ci < c; ci++) {
-    const bias = parAt(s, par, 2 + 3 * ci),
-      mult = parAt(s, par, 3 + 3 * ci),
-      shift = parAt(s, par, 4 + 3 * ci);
-    for (let p = 0; p < hw; p++) {
-      const v = (acc[src + (ci * hw + p) * 4]! + bias) * mult;
-      act[dst + ci * hw + p] = clamp(isInt ? roundShift(v, shift) : v, lo, hi);
-    }
-  }
-}
-
-function vadd(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"),
-    a = num(f, "a"),
-    b = num(f, "b"),
-    par = num(f, "par");
-  const c = num(f, "c"),
-    h = num(f, "h"),
-    w = num(f, "w"),
-    bs = num(f, "bs"),
-    nob = num(f, "nob") === 1;
-  const act = s.sram.act;
-  check(act, "act", a, a + c * h * w);
-  check(act, "act", dst, dst + c * h * w);
-  if (!nob) check(act, "act", b, b + c * h * bs * w * bs);
-  check(s.sram.par, "par", par, par + 20);
-  const lo = parAt(s, par, 0),
-    hi = parAt(s, par, 1),
-    ma = parAt(s, par, 2),
-    mb = parAt(s, par, 3),
-    shift = parAt(s, par, 4);
-  const isInt = s.dtype === "int8";
-  for (let ci = 0; ci < c; ci++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const i = (ci * h + y) * w + x;
-        let v = act[a + i]! * ma;
-        if (!nob) v += act[b + (ci * h * bs + y * bs) * w * bs + x * bs]! * mb;
-        act[dst + i] = clamp(isInt ? roundShift(v, shift) : v, lo, hi);
-      }
-}
-
-function vpool(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"),
-    src = num(f, "src"),
-    par = num(f, "par");
-  const c = num(f, "c"),
-    h = num(f, "h"),
-    w = num(f, "w");
-  const isMax = str(f, "op") === "max";
-  const win = num(f, "win"),
-    stride = num(f, "stride"),
-    pad = num(f, "pad");
-  const ho = outSize(h + 2 * pad, win, stride, 1),
-    wo = outSize(w + 2 * pad, win, stride, 1);
-  const act = s.sram.act;
-  check(act, "act", src, src + c * h * w);
-  check(act, "act", dst, dst + c * ho * wo);
-  const isInt = s.dtype === "int8";
-  let lo = 0,
-    hi = 0,
-    mult = 0,
-    shift = 0;
-  if (!isMax) {
-    check(s.sram.par, "par", par, par + 16);
-    [lo, hi, mult, shift] = [parAt(s, par, 0), parAt(s, par, 1), parAt(s, par, 2), parAt(s, par, 3)];
-  }
-  for (let ci = 0; ci < c; ci++)
-    for (let oy = 0; oy < ho; oy++)
-      for (let ox = 0; ox < wo; ox++) {
-        let acc = isMax ? -Infinity : 0;
-        for (let j = 0; j < win; j++) {
-          const y = oy * stride + j - pad;
-          if (y < 0 || y >= h) continue;
-          for (let k = 0; k < win; k++) {
-            const x = ox * stride + k - pad;
-            if (x < 0 || x >= w) continue;
-            const v = act[src + (ci * h + y) * w + x]!;
-            acc = isMax ? (v > acc ? v : acc) : acc + v;
-          }
-        }
-        const o = dst + (ci * ho + oy) * wo + ox;
-        if (isMax) act[o] = acc;
-        else act[o] = clamp(isInt ? roundShift(acc * mult, shift) : acc * mult, lo, hi);
-      }
-}
-
-function gap(s: MachineState, f: Fields): void {
-  const dst = num(f, "dst"),
-    src = num(f, "src"),
-    par = num(f, "par");
-  const c = num(f, "c"),
-    hw = num(f, "h") * num(f, "w");
-  const act = s.sram.act;
-  check(act, "act", src, src + c * hw);
-  check(act, "act", dst, dst + c);
-  check(s.sram.par, "par", par, par + 16);
-  const lo = parAt(s, par, 0),
-    hi = parAt(s, par, 1),
-    mult = parAt(s, par, 2),
-    shift = parAt(s, par, 3);
-  const isInt = s.dtype === "int8";
-  for (let ci = 0; ci < c; ci++) {
-    let sum = 0;
-    for (let p = 0; p < hw; p++) sum += act[src + ci * hw + p]!;
-    act[dst + ci] = clamp(isInt ? roundShift(sum * mult, shift) : sum * mult, lo, hi);
-  }
-}
-
 const nothing: ExecFn = () => {};
 
 /** One function per mnemonic; a mnemonic added to the table without semantics is a type error here. */
@@ -544,6 +364,9 @@ export const SEMANTICS = {
   "vop.add": vadd,
   "vop.pool": vpool,
   "vop.gap": gap,
+  "vop.act": vact,
+  "vop.mul": vmul,
+  "vop.resize": vresize,
   sync: nothing,
   halt: nothing,
 } satisfies Record<Mnemonic, ExecFn>;

@@ -1,10 +1,13 @@
 // A plain float32-storage / float64-accumulation executor of the graph IR, one image at a time.
 // It is an independent oracle for other parts (ONNX Runtime comparisons, the compiler's reference executor),
 // so every op is written out in obvious loops; only index arithmetic is hoisted for speed.
-// Shapes are derived here from the actual input shape (so a graph can run at another spatial size).
+// Shapes are derived from the actual input shape (so a graph can run at another spatial size), by models/shapes.ts.
 
+import { activate } from "../isa/activation.js";
+import { exactTap } from "../isa/resize.js";
 import { InputError } from "../isa/errors.js";
 import type { Graph, Node, Shape } from "./ir.js";
+import { nodeOutputShape } from "./shapes.js";
 
 export interface ExecuteOptions {
   /** Called for the graph input and then every node output, in execution order. */
@@ -17,85 +20,6 @@ const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
 function fail(node: Node, what: string): never {
   throw new InputError(`node ${node.name} (${node.op}): ${what}`);
-}
-
-function chw(node: Node, s: Shape | undefined): [number, number, number] {
-  if (!s || s.length !== 3) fail(node, `expects a [C, H, W] input, got [${s?.join(", ") ?? "nothing"}]`);
-  return [s[0]!, s[1]!, s[2]!];
-}
-
-function poolOut(node: Node, H: number, k: number, s: number, p: number, d = 1): number {
-  const o = Math.floor((H + p - d * (k - 1) - 1) / s) + 1;
-  if (o < 1) fail(node, `window ${k} (dilation ${d}) does not fit a ${H}-wide input with padding ${p}`);
-  return o;
-}
-
-/** The output shape of a node from its input shapes. */
-export function nodeOutputShape(node: Node, ins: readonly Shape[]): Shape {
-  switch (node.op) {
-    case "conv": {
-      const [C, H, W] = chw(node, ins[0]);
-      if (C !== node.cin) fail(node, `input has ${C} channels, conv expects ${node.cin}`);
-      const [pt, pl, pb, pr] = node.pads;
-      return [
-        node.cout,
-        poolOut(node, H, node.kh, node.stride, pt + pb, node.dilation),
-        poolOut(node, W, node.kw, node.stride, pl + pr, node.dilation),
-      ];
-    }
-    case "bn":
-      if (ins[0]![0] !== node.channels) fail(node, `input has ${ins[0]![0]} channels, BN expects ${node.channels}`);
-      return ins[0]!;
-    case "fc":
-      if (size(ins[0]!) !== node.Q) fail(node, `input has ${size(ins[0]!)} values, FC expects Q = ${node.Q}`);
-      return [node.P];
-    case "relu":
-    case "clip":
-      return ins[0]!;
-    case "add":
-      if (ins.length !== 2 || ins[0]!.join() !== ins[1]!.join())
-        fail(node, `needs two inputs of equal shape, got ${ins.map((s) => `[${s.join(", ")}]`).join(" and ")}`);
-      return ins[0]!;
-    case "shortcutA": {
-      const [C, H, W] = chw(node, ins[0]);
-      if (node.before + C > node.cout) fail(node, `${node.before} + ${C} channels exceed cout = ${node.cout}`);
-      return [node.cout, Math.ceil(H / node.stride), Math.ceil(W / node.stride)];
-    }
-    case "maxpool":
-    case "avgpool": {
-      const [C, H, W] = chw(node, ins[0]);
-      return [
-        C,
-        poolOut(node, H, node.k, node.stride, 2 * node.pad),
-        poolOut(node, W, node.k, node.stride, 2 * node.pad),
-      ];
-    }
-    case "gap":
-      return [chw(node, ins[0])[0], 1, 1];
-    case "flatten":
-      return [size(ins[0]!)];
-    case "sumpool": {
-      const [C, H, W] = chw(node, ins[0]);
-      if (node.kc > C) fail(node, `channel window ${node.kc} exceeds ${C} channels`);
-      return [
-        C - node.kc + 1,
-        poolOut(node, H, node.kh, 1, 0, node.dilation),
-        poolOut(node, W, node.kw, 1, 0, node.dilation),
-      ];
-    }
-    case "pad": {
-      const [C, H, W] = chw(node, ins[0]);
-      const [pt, pl, pb, pr] = node.pads;
-      return [C, H + pt + pb, W + pl + pr];
-    }
-  }
-}
-
-/** Shapes of every tensor when the graph runs on an input of `inputShape`. */
-export function shapesForInput(graph: Graph, inputShape: Shape): Map<string, Shape> {
-  const shapes = new Map<string, Shape>([[graph.input.name, inputShape]]);
-  for (const node of graph.nodes) shapes.set(node.output, nodeOutputShape(node, inputsOf(node, shapes)));
-  return shapes;
 }
 
 function inputsOf<T>(node: Node, tensors: ReadonlyMap<string, T>): T[] {
@@ -401,7 +325,48 @@ export function runNode(
           y.set(x.subarray((c * H! + i) * W!, (c * H! + i + 1) * W!), (c * Hp! + i + pt) * Wp! + pl);
       return y;
     }
+    case "act":
+      return x.map((v) => activate(node.fn, v, node.alpha, node.beta));
+    case "mul": {
+      // b is a's shape, or one value per channel ([C,1,1]) broadcast over the channel's plane.
+      const b = ins[1]!;
+      const per = x.length / b.length;
+      const y = new Float32Array(x.length);
+      for (let i = 0; i < x.length; i++) y[i] = x[i]! * b[Math.floor(i / per)]!;
+      return y;
+    }
+    case "concat": {
+      const y = new Float32Array(size(out));
+      let at = 0;
+      for (const t of ins) {
+        y.set(t, at);
+        at += t.length;
+      }
+      return y;
+    }
+    case "resize":
+      return resize(node, x, inShapes[0]!, out);
   }
+}
+
+/** Separable resize: each output row/column reads one (nearest) or two (bilinear) input rows/columns, weighted. */
+function resize(node: Extract<Node, { op: "resize" }>, x: Float32Array, [C, H, W]: Shape, out: Shape): Float32Array {
+  const [, Ho, Wo] = out;
+  const rows = Array.from({ length: Ho! }, (_, o) => exactTap(node.mode, node.coord, o, H!, node.scaleH));
+  const cols = Array.from({ length: Wo! }, (_, o) => exactTap(node.mode, node.coord, o, W!, node.scaleW));
+  const y = new Float32Array(size(out));
+  for (let c = 0; c < C!; c++)
+    for (let oy = 0; oy < Ho!; oy++) {
+      const r = rows[oy]!;
+      for (let ox = 0; ox < Wo!; ox++) {
+        const k = cols[ox]!;
+        const at = (iy: number, ix: number): number => x[(c * H! + iy) * W! + ix]!;
+        const top = k.w0 * at(r.i0, k.i0) + k.w1 * at(r.i0, k.i1);
+        const bottom = k.w0 * at(r.i1, k.i0) + k.w1 * at(r.i1, k.i1);
+        y[(c * Ho! + oy) * Wo! + ox] = r.w0 * top + r.w1 * bottom;
+      }
+    }
+  return y;
 }
 
 /** Max pool ignores padded positions (as -inf padding); avg pool divides by k² or by the in-bounds count. */

@@ -2,6 +2,9 @@
 // Tensors are named; shapes are per image (batch is outside the graph): [C, H, W] for feature maps, [F] for vectors.
 // Weights are float32, in PyTorch layouts. Nodes are kept in a valid execution order.
 
+import type { ActivationFn } from "../isa/activation.js";
+import type { ResizeCoord } from "../isa/resize.js";
+
 export type Shape = readonly number[];
 
 /** Structure of a conv: every output kernel is 1_{(C-c+1)x(N-n+1)x(N-n+1)} (full conv) alpha, alpha in R^{c x n x n}. */
@@ -111,6 +114,50 @@ export interface PadNode extends NodeBase {
   readonly pads: readonly [number, number, number, number];
 }
 
+/** Elementwise nonlinearities of the vector unit (isa/activation.ts defines each). */
+export type ActFn = ActivationFn;
+
+/**
+ * y = fn(x) elementwise: sigmoid 1/(1+e^-x); silu x·sigmoid(x) (PyTorch SiLU, exported as Sigmoid then Mul);
+ * hardsigmoid clamp(alpha·x + beta, 0, 1); hardswish x·clamp(x/6 + 1/2, 0, 1).
+ */
+export interface ActNode extends NodeBase {
+  readonly op: "act";
+  readonly fn: ActFn;
+  /** hardsigmoid's slope and offset (ONNX HardSigmoid; PyTorch's Hardsigmoid is 1/6, 1/2); unused otherwise. */
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+/**
+ * y = a · b elementwise. b has a's shape, or is [C,1,1] and multiplies every position of channel c by b[c]
+ * (the channel broadcast of squeeze-and-excitation: x · gate).
+ */
+export interface MulNode extends NodeBase {
+  readonly op: "mul";
+}
+
+/** Feature maps of equal H and W stacked along channels, in input order. */
+export interface ConcatNode extends NodeBase {
+  readonly op: "concat";
+}
+
+/** How a bilinear resize maps an output coordinate o to the input (ONNX Resize coordinate_transformation_mode). */
+export type { ResizeCoord };
+
+/**
+ * Upsampling by integer factors (out = in · scale on each axis). nearest: output o reads input floor(o / scale)
+ * (ONNX asymmetric + floor, which half_pixel + round_prefer_floor equals at integer scales). bilinear: the
+ * two-tap linear interpolation per axis at the input coordinate `coord` gives (clamped to the input's edge).
+ */
+export interface ResizeNode extends NodeBase {
+  readonly op: "resize";
+  readonly mode: "nearest" | "bilinear";
+  readonly scaleH: number;
+  readonly scaleW: number;
+  readonly coord: ResizeCoord;
+}
+
 export type Node =
   | ConvNode
   | BatchNormNode
@@ -123,7 +170,11 @@ export type Node =
   | GlobalAvgPoolNode
   | FlattenNode
   | SumPoolNode
-  | PadNode;
+  | PadNode
+  | ActNode
+  | MulNode
+  | ConcatNode
+  | ResizeNode;
 
 export type Op = Node["op"];
 

@@ -101,14 +101,46 @@ export function nodeOutputShape(node: Node, ins: readonly Shape[]): Shape {
       out = [c, h + pt + pb, w + pl + pr];
       break;
     }
+    case "act":
+      out = [...x];
+      break;
+    case "mul": {
+      const y = ins[1];
+      if (ins.length !== 2 || !y) fail(node, `needs 2 inputs, got ${ins.length}`);
+      const [c] = map3(node, x);
+      const broadcast = y.length === 3 && y[0] === c && y[1] === 1 && y[2] === 1;
+      if (fmt(x) !== fmt(y) && !broadcast)
+        fail(
+          node,
+          `multiplies ${fmt(x)} by ${fmt(y)}: the second operand must have the first's shape or be [${c},1,1]`,
+        );
+      out = [...x];
+      break;
+    }
+    case "concat": {
+      const maps = ins.map((s) => map3(node, s));
+      const [, h, w] = maps[0]!;
+      const odd = ins.find((s) => s[1] !== h || s[2] !== w);
+      if (odd) fail(node, `concatenates maps of different sizes ${fmt(x)} and ${fmt(odd)}`);
+      out = [maps.reduce((a, m) => a + m[0], 0), h, w];
+      break;
+    }
+    case "resize": {
+      const [c, h, w] = map3(node, x);
+      out = [c, h * node.scaleH, w * node.scaleW];
+      break;
+    }
   }
   if (out.some((d) => !Number.isInteger(d) || d < 1)) fail(node, `output shape ${fmt(out)} is empty (input ${fmt(x)})`);
   return out;
 }
 
-/** Returns the graph with `shapes` filled for every tensor. Throws InputError naming the first node that does not fit. */
-export function inferShapes(g: Graph): Graph {
-  const shapes = new Map<string, Shape>([[g.input.name, g.input.shape]]);
+/**
+ * Shapes of every tensor when the graph runs on an input of `inputShape` (by default its own; another spatial size
+ * for a fully convolutional net). Throws InputError naming the first node that does not fit.
+ */
+export function shapesForInput(g: Graph, inputShape: Shape = g.input.shape): Map<string, Shape> {
+  const shapes = new Map<string, Shape>([[g.input.name, inputShape]]);
   for (const node of g.nodes) {
     const ins = node.inputs.map((t) => {
       const s = shapes.get(t);
@@ -117,12 +149,20 @@ export function inferShapes(g: Graph): Graph {
     });
     shapes.set(node.output, nodeOutputShape(node, ins));
   }
+  return shapes;
+}
+
+/** Returns the graph with `shapes` filled for every tensor. Throws InputError naming the first node that does not fit. */
+export function inferShapes(g: Graph): Graph {
+  const shapes = shapesForInput(g);
   if (!shapes.has(g.output)) throw new InputError(`graph '${g.name}': output tensor '${g.output}' is never produced`);
   return { ...g, shapes };
 }
 
-function arity(node: Node): number {
-  return node.op === "add" ? 2 : 1;
+/** How many inputs a node takes; null: any number from 1 (concat). */
+function arity(node: Node): number | null {
+  if (node.op === "concat") return null;
+  return node.op === "add" || node.op === "mul" ? 2 : 1;
 }
 
 function checkLength(node: Node, what: string, arr: Float32Array | null | undefined, want: number): void {
@@ -142,7 +182,9 @@ export function verifyGraph(g: Graph): void {
     if (!node.name) throw new InputError(`graph '${g.name}': a ${node.op} node has no name`);
     if (nodeNames.has(node.name)) fail(node, "node name is not unique");
     nodeNames.add(node.name);
-    if (node.inputs.length !== arity(node)) fail(node, `has ${node.inputs.length} inputs, expected ${arity(node)}`);
+    const want = arity(node);
+    if (want === null ? node.inputs.length < 1 : node.inputs.length !== want)
+      fail(node, `has ${node.inputs.length} inputs, expected ${want ?? "at least 1"}`);
     for (const t of node.inputs) if (!tensors.has(t)) fail(node, `input tensor '${t}' is not defined before this node`);
     if (tensors.has(node.output)) fail(node, `output tensor '${node.output}' is already defined`);
     tensors.add(node.output);
@@ -197,6 +239,13 @@ export function verifyGraph(g: Graph): void {
       case "sumpool":
         checkPositive(node, { kc: node.kc, kh: node.kh, kw: node.kw, dilation: node.dilation });
         break;
+      case "resize":
+        checkPositive(node, { scaleH: node.scaleH, scaleW: node.scaleW });
+        break;
+      case "act":
+        if (!Number.isFinite(node.alpha) || !Number.isFinite(node.beta))
+          fail(node, `alpha = ${node.alpha} and beta = ${node.beta} must be finite`);
+        break;
       default:
         break;
     }
@@ -236,6 +285,10 @@ function attrs(node: Node): string {
       return `win=${node.kc}x${node.kh}x${node.kw} d=${node.dilation}`;
     case "pad":
       return `p=${node.pads.join(",")}`;
+    case "act":
+      return node.fn === "hardsigmoid" ? `${node.fn}(alpha=${node.alpha},beta=${node.beta})` : node.fn;
+    case "resize":
+      return `${node.mode} x${node.scaleH}x${node.scaleW}${node.mode === "bilinear" ? ` ${node.coord}` : ""}`;
     default:
       return "";
   }

@@ -7,7 +7,8 @@ import type { BatchNormNode, Graph, Node, Shape } from "./ir.js";
 import { rngFromString, type Rng } from "./rng.js";
 import { composeConv } from "./structure/compose.js";
 import { composeFc } from "./structure/fc.js";
-import { nodeOutputShape, runNode, shapesForInput } from "./execute.js";
+import { runNode } from "./execute.js";
+import { nodeOutputShape, shapesForInput } from "./shapes.js";
 
 /**
  * Conv weights [cout][cinPerGroup][kh][kw] with He's variance 2/fan_in (so a ReLU network keeps its activation

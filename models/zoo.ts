@@ -33,7 +33,14 @@ export interface LoadModelOptions {
 }
 
 /** Zoo files in listing order (CIFAR first, as in the paper); other .net files dropped into the folder follow. */
-const ZOO_ORDER = ["cifar_resnet.net", "resnet.net", "mobilenetv2.net"];
+const ZOO_ORDER = [
+  "cifar_resnet.net",
+  "resnet.net",
+  "mobilenetv2.net",
+  "mobilenetv3.net",
+  "efficientnet.net",
+  "hrnet.net",
+];
 const DEFAULT_SEED = "sumac";
 
 /** The package root: the nearest folder above this module holding package.json (works from source and from dist/). */

@@ -23,7 +23,7 @@
 // - Clock (clock.mac): every cycle of the instruction.
 
 import { ELEMENT_BYTES } from "../isa/instructions.js";
-import { bufferOf, num, outSize, str, type Fields } from "../isa/semantics.js";
+import { bufferOf, num, outSize, str, type Fields } from "../isa/machine-state.js";
 import { macMapping } from "../isa/timing/mac.js";
 import type { CountContext } from "./work.js";
 

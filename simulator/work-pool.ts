@@ -9,7 +9,7 @@
 //   values per output from it.
 // - Wires: input from the act SRAM and E to the pool SRAM. Clock (clock.pool): every cycle of the instruction.
 
-import { num, str, type Fields } from "../isa/semantics.js";
+import { num, str, type Fields } from "../isa/machine-state.js";
 import { poolCycles, poolOutputs, poolPassAdds, type PoolShape } from "../isa/timing/pool.js";
 import type { ActionCounter } from "../isa/counters.js";
 import type { CountContext } from "./work.js";

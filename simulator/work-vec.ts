@@ -2,14 +2,21 @@
 // - requant = bias add + multiply + shift + two compares (clamp) per element; add = one multiply per operand, one
 //   add, shift, clamp; avg pool / gap = window sums, one multiply + shift + clamp per output; max pool = one
 //   compare per in-bounds tap beyond the first.
+// - vop.act: the int8 lookup table is read from the par SRAM, one 4-byte entry per element (sram.par.read); its
+//   index x + 128 is the code with the sign bit flipped, so no adder; no multiply or compare either (the table
+//   holds the clamped result). fp32 programs are counted as the int8 machine does the same instruction.
+//   vop.mul: two multiplies per element (a·b, then the rescale), a shift and two compares (clamp); a broadcast gate
+//   is read once per channel. vop.resize per output: bilinear reads 4 taps and does 6 multiplies and 3 adds
+//   (wy·(wx·a + wx·b) + wy·(wx·c + wx·d)), nearest reads 1 tap; both then rescale (multiply, shift, two
+//   compares). Weights come from an address generator, not SRAM (isa/resize.ts).
 // - SRAM traffic as the instruction reads and writes it; wires between each buffer and the unit.
 // - Clock (clock.vec): every cycle of the instruction.
 
-import { num, outSize, str, type Fields } from "../isa/semantics.js";
-import { vecCycles } from "../isa/timing/vec.js";
+import { num, outSize, str, type Fields } from "../isa/machine-state.js";
+import { resizeTaps, vecCycles } from "../isa/timing/vec.js";
 import type { CountContext } from "./work.js";
 
-type VecOp = "vop.requant" | "vop.add" | "vop.pool" | "vop.gap";
+type VecOp = "vop.requant" | "vop.add" | "vop.pool" | "vop.gap" | "vop.act" | "vop.mul" | "vop.resize";
 
 export function countVec(op: VecOp, f: Fields, ctx: CountContext): void {
   const { hw, add } = ctx;
@@ -76,6 +83,40 @@ export function countVec(op: VecOp, f: Fields, ctx: CountContext): void {
       ctx.sram("act", "write", c, "vec");
       ctx.sram("par", "read", 16, "vec");
       elements = c * hw2;
+      break;
+    }
+    case "vop.act": {
+      const E = num(f, "c") * num(f, "h") * num(f, "w");
+      ctx.sram("act", "read", E, "vec");
+      ctx.sram("par", "read", 4 * E, "vec");
+      ctx.sram("act", "write", E, "vec");
+      elements = E;
+      break;
+    }
+    case "vop.mul": {
+      const c = num(f, "c"),
+        E = c * num(f, "h") * num(f, "w");
+      add("vec.mult32", 2 * E);
+      add("vec.shift32", E);
+      add("vec.cmp8", 2 * E);
+      ctx.sram("act", "read", E + (num(f, "bc") === 1 ? c : E), "vec");
+      ctx.sram("act", "write", E, "vec");
+      ctx.sram("par", "read", 16, "vec");
+      elements = E;
+      break;
+    }
+    case "vop.resize": {
+      const O = num(f, "c") * num(f, "h") * num(f, "sh") * num(f, "w") * num(f, "sw");
+      const bilinear = str(f, "mode") === "bilinear";
+      const taps = resizeTaps(bilinear ? "bilinear" : "nearest");
+      add("vec.mult32", (bilinear ? 7 : 1) * O);
+      if (bilinear) add("vec.add32", 3 * O);
+      add("vec.shift32", O);
+      add("vec.cmp8", 2 * O);
+      ctx.sram("act", "read", taps * O, "vec");
+      ctx.sram("act", "write", O, "vec");
+      ctx.sram("par", "read", 16, "vec");
+      elements = taps * O;
       break;
     }
   }

@@ -163,6 +163,9 @@ function countOne(ins: Instr, ctx: CountContext): number {
     case "vop.add":
     case "vop.pool":
     case "vop.gap":
+    case "vop.act":
+    case "vop.mul":
+    case "vop.resize":
       countVec(ins.op, ins.f, ctx);
       return Q("vec");
     case "sync": {

@@ -6,7 +6,7 @@ import type { Graph } from "../../models/ir.js";
 import { loadModel } from "../../models/zoo.js";
 import { runFront } from "../../compiler/pipeline.js";
 import { compileLayers } from "../../compiler/compile.js";
-import type { LayerProgram } from "../../compiler/layers.js";
+import type { FrontProgram } from "../../compiler/layers.js";
 import { resolveHw } from "../../isa/hw/config.js";
 import { simulate } from "../../simulator/simulate.js";
 import { buildReport } from "../../simulator/report.js";
@@ -38,7 +38,7 @@ export interface PointResult {
 }
 
 const graphs = new Map<string, Graph>();
-const fronts = new Map<string, LayerProgram>();
+const fronts = new Map<string, FrontProgram>();
 
 export function evaluatePoint(req: PointRequest): PointResult {
   const hw = resolveHw({

@@ -6,7 +6,7 @@
 
 import { InputError } from "../../isa/errors.js";
 import { rngFromString } from "../../models/rng.js";
-import type { LayerProgram } from "../layers.js";
+import type { FrontProgram } from "../layers.js";
 import { runFp32Tensors } from "../reference/fp32.js";
 
 /** Number of synthetic images used when none are given. */
@@ -17,7 +17,7 @@ export const SYNTHETIC_IMAGES = 4;
 export const LARGE_INPUT = 3 * 64 * 64;
 
 /** How many synthetic images calibrate a program when none are given. */
-export function syntheticCount(lp: LayerProgram): number {
+export function syntheticCount(lp: FrontProgram): number {
   return lp.input.shape.reduce((a, b) => a * b, 1) > LARGE_INPUT ? 1 : SYNTHETIC_IMAGES;
 }
 
@@ -29,7 +29,7 @@ export const NOMINAL_RANGE = 4;
  * NOMINAL_RANGE·sqrt(V) (independent unit-variance terms). Only the requantisation values depend on them,
  * never the instruction stream or its timing.
  */
-export function nominalCalibration(lp: LayerProgram): Calibration {
+export function nominalCalibration(lp: FrontProgram): Calibration {
   const tensors = new Map<string, number>([[lp.input.name, NOMINAL_RANGE]]);
   const sums = new Map<string, number>();
   for (const l of lp.layers) {
@@ -65,7 +65,7 @@ export function withModelRanges(
 
 /** Seeded N(0,1) images of the program's input shape. */
 export function syntheticImages(
-  lp: LayerProgram,
+  lp: FrontProgram,
   count = SYNTHETIC_IMAGES,
   seed: number | string = "sumac-calibration",
 ): Float32Array[] {
@@ -95,7 +95,7 @@ function maxAbs(data: Float64Array, start: number): number {
 }
 
 /** Max |value| of every tensor and of every structured layer's window sums, over the images. */
-export function calibrate(lp: LayerProgram, images: readonly Float32Array[]): Calibration {
+export function calibrate(lp: FrontProgram, images: readonly Float32Array[]): Calibration {
   const size = lp.input.shape.reduce((a, b) => a * b, 1);
   if (images.length === 0) throw new InputError("calibration: no images given");
   const tensors = new Map<string, number>();

@@ -4,6 +4,8 @@
 //   shortcutA fused into the add that consumes it (AddLayer.shortcut, b = the shortcut's source)
 //   flatten   dropped: an fc reads any tensor whose element count is Q
 //   pad       folded into the conv or sum-pool that consumes it (their own zero padding)
+//   concat    one layer; a concat whose input is another single-reader concat absorbs its inputs (one placement)
+//   act/mul/resize  one layer each (mul: `broadcast` when its second operand is a [C,1,1] gate)
 // Anything else that cannot become a layer is an InputError naming the node.
 
 import { InputError } from "../../isa/errors.js";
@@ -12,18 +14,18 @@ import { inferShapes } from "../../models/shapes.js";
 import { composeConv } from "../../models/structure/compose.js";
 import type {
   AddLayer,
+  AnyLayer,
   Clamp,
   ConvLayer,
   FcLayer,
+  FrontProgram,
   GapLayer,
-  Layer,
-  LayerProgram,
   PoolLayer,
   SumPoolLayer,
 } from "../layers.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Draft = Mutable<Layer>;
+type Draft = Mutable<AnyLayer>;
 type Pads = [number, number, number, number];
 
 const NO_CLAMP: Clamp = { lo: -Infinity, hi: Infinity };
@@ -70,7 +72,7 @@ function mergeDecomposed(
   return merged;
 }
 
-export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"): LayerProgram {
+export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"): FrontProgram {
   const graph = graphIn.shapes.size ? graphIn : inferShapes(graphIn);
   const shapeOf = (t: string): Shape => {
     const s = graph.shapes.get(t);
@@ -92,7 +94,7 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
   const resolve = (t: string): string => alias.get(t) ?? t;
 
   /** The single-consumer layer that produces `t`, for fusing `node` into it. */
-  const fusable = (node: Node, t: string, kinds: readonly Layer["kind"][]): Draft => {
+  const fusable = (node: Node, t: string, kinds: readonly AnyLayer["kind"][]): Draft => {
     const p = producer.get(t);
     if (!p || !kinds.includes(p.kind))
       fail(node, `cannot be fused: its input '${t}' is not produced by a ${kinds.join("/")} layer`);
@@ -192,7 +194,7 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
         const lo = node.op === "relu" ? 0 : node.lo;
         const hi = node.op === "relu" ? Infinity : node.hi;
         // Not into maxpool: vop.pool max has no clamp.
-        const p = fusable(node, in0, ["conv", "fc", "add", "avgpool", "gap"]);
+        const p = fusable(node, in0, ["conv", "fc", "add", "avgpool", "gap", "act", "mul", "resize"]);
         p.clamp = { lo: Math.max(p.clamp.lo, lo), hi: Math.min(p.clamp.hi, hi) };
         rename(p, node.output);
         break;
@@ -301,6 +303,51 @@ export function normalise(graphIn: Graph, mode: "dense" | "structured" = "dense"
           pads,
         };
         add(l);
+        break;
+      }
+      case "act":
+      case "mul":
+      case "resize": {
+        const base = {
+          name: node.name,
+          inputs: node.inputs.map(resolve),
+          output: node.output,
+          inShape: shapeOf(resolve(in0)),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+        };
+        if (node.op === "act") add({ ...base, kind: "act", fn: node.fn, alpha: node.alpha, beta: node.beta });
+        else if (node.op === "mul")
+          add({ ...base, kind: "mul", broadcast: shapeOf(base.inputs[1]!).join() !== base.inShape.join() });
+        else
+          add({
+            ...base,
+            kind: "resize",
+            mode: node.mode,
+            scaleH: node.scaleH,
+            scaleW: node.scaleW,
+            coord: node.coord,
+          });
+        break;
+      }
+      case "concat": {
+        // cat(cat(a, b), c) = cat(a, b, c): a nested concat read only here is one placement.
+        const inputs = node.inputs.flatMap((t) => {
+          const p = producer.get(resolve(t));
+          if (p?.kind !== "concat" || readCount(t) !== 1) return [resolve(t)];
+          layers.splice(layers.indexOf(p), 1);
+          producer.delete(p.output);
+          return p.inputs;
+        });
+        add({
+          kind: "concat",
+          name: node.name,
+          inputs,
+          output: node.output,
+          inShape: shapeOf(inputs[0]!),
+          outShape: shapeOf(node.output),
+          clamp: NO_CLAMP,
+        });
         break;
       }
       default: {

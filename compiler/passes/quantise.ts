@@ -23,20 +23,23 @@
 //   (no clamp is fused into a maxpool, so the machine may ignore them).
 // Explicit sum-pool layers write an int8 tensor: eBits 8, eShift = smallest shift that holds the CALIBRATED
 //   range (outliers saturate), output scale s_in * 2^eShift.
+// act / mul / concat / resize: quantise-vector.ts (lookup tables, rescales, one scale per concat group).
 
 import type { Calibration } from "./calibrate.js";
 import type {
   AddLayer,
+  AnyLayer,
   Clamp,
   ConvLayer,
   ConvQuant,
   FcLayer,
+  FrontProgram,
   GapLayer,
   Layer,
-  LayerProgram,
   PoolLayer,
   SumPoolLayer,
 } from "../layers.js";
+import { actTable, concatPlacement, mulRescale, resizeRescale, unifyConcatRanges } from "./quantise-vector.js";
 import {
   Q_MAX,
   Q_MIN,
@@ -108,7 +111,7 @@ function macQuant(
 }
 
 export interface QuantiseResult {
-  readonly program: LayerProgram;
+  readonly program: FrontProgram;
   /** One line per noteworthy decision (E shifted, scale-less tensors), for the user. */
   readonly notes: string[];
 }
@@ -133,9 +136,9 @@ export function describeEPolicy(p: EPolicy): string {
     : `narrowed to ${p.bits} bits by a ${p.range} right shift (lossy, --e-bits ${p.bits})`;
 }
 
-export function quantise(lp: LayerProgram, cal: Calibration, policy: EPolicy = EXACT_E): QuantiseResult {
+export function quantise(lp: FrontProgram, cal: Calibration, policy: EPolicy = EXACT_E): QuantiseResult {
   const notes: string[] = [];
-  const ranges = cal.tensors;
+  const ranges = unifyConcatRanges(lp, cal.tensors);
   const scales = new Map<string, number>();
   const rangeOf = (t: string): number => {
     const r = ranges.get(t);
@@ -150,7 +153,7 @@ export function quantise(lp: LayerProgram, cal: Calibration, policy: EPolicy = E
   scales.set(lp.input.name, scaleForRange(rangeOf(lp.input.name)));
   const ectx: EContext = { cal, policy, notes };
 
-  const layers = lp.layers.map((l): Layer => {
+  const layers = lp.layers.map((l): AnyLayer => {
     const sIn = scaleOf(l.inputs[0]!);
     switch (l.kind) {
       case "conv": {
@@ -193,6 +196,28 @@ export function quantise(lp: LayerProgram, cal: Calibration, policy: EPolicy = E
         const eShift = Math.min(worst, calib);
         scales.set(l.output, sIn * 2 ** eShift);
         return { ...l, q: { eBits: 8, eShift } } satisfies SumPoolLayer;
+      }
+      case "act": {
+        const sOut = scaleForRange(rangeOf(l.output));
+        scales.set(l.output, sOut);
+        const { lo, hi } = intClamp(l.clamp, sOut);
+        return { ...l, q: { lut: actTable(l, sIn, sOut, lo, hi) } };
+      }
+      case "mul": {
+        const sOut = scaleForRange(rangeOf(l.output));
+        scales.set(l.output, sOut);
+        const { lo, hi } = intClamp(l.clamp, sOut);
+        return { ...l, q: mulRescale(sIn, scaleOf(l.inputs[1]!), sOut, lo, hi) };
+      }
+      case "concat": {
+        const sOut = scaleForRange(rangeOf(l.output));
+        scales.set(l.output, sOut);
+        return concatPlacement(l, sOut, scaleOf);
+      }
+      case "resize": {
+        scales.set(l.output, sIn);
+        const { lo, hi } = intClamp(l.clamp, sIn);
+        return { ...l, q: resizeRescale(lo, hi) };
       }
     }
   });

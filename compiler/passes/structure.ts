@@ -10,7 +10,7 @@ import type { Graph, Node } from "../../models/ir.js";
 import { detectConv } from "../../models/structure/detect.js";
 import { projectConv } from "../../models/structure/project.js";
 import { detectFc, projectFc } from "../../models/structure/fc.js";
-import type { ConvLayer, FcLayer, Layer, LayerProgram } from "../layers.js";
+import type { AnyLayer, ConvLayer, FcLayer, FrontProgram } from "../layers.js";
 
 export type StructEntry = { readonly c: number; readonly n: number } | { readonly R: number };
 /** "auto": model-given structure, else detected. A record: these layers forced, the others as the model says. */
@@ -25,11 +25,11 @@ export interface StructureOptions {
 }
 
 export interface StructureResult {
-  readonly program: LayerProgram;
+  readonly program: FrontProgram;
   readonly notes: string[];
 }
 
-export function structure(lp: LayerProgram, graph: Graph, opts: StructureOptions): StructureResult {
+export function structure(lp: FrontProgram, graph: Graph, opts: StructureOptions): StructureResult {
   if (opts.mode === "dense") return { program: { ...lp, mode: "dense" }, notes: [] };
   const notes: string[] = [];
   const nodes = new Map<string, Node>(graph.nodes.map((n) => [n.name, n]));
@@ -45,7 +45,7 @@ export function structure(lp: LayerProgram, graph: Graph, opts: StructureOptions
         );
   }
   const ctx = { tol: opts.tol, auto: spec === "auto", where, notes };
-  const layers = lp.layers.map((l): Layer => {
+  const layers = lp.layers.map((l): AnyLayer => {
     const forced = file?.[l.name];
     const node = nodes.get(l.name);
     // A layer normalise already made structured (an already-decomposed sum-pool + conv) keeps its (c, n).

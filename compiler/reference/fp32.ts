@@ -2,8 +2,9 @@
 // structure produced. Structured layers run as the hardware does them: pad -> sum-pool -> small conv (alpha).
 // Sums are taken in doubles; every layer output is rounded to float32, as an fp32 machine stores it.
 
+import { activate } from "../../isa/activation.js";
 import type { Shape } from "../../models/ir.js";
-import type { ConvLayer, FcLayer, Layer, LayerProgram } from "../layers.js";
+import type { AnyLayer, ConvLayer, FcLayer, FrontProgram } from "../layers.js";
 import {
   channelSums,
   conv2d,
@@ -17,12 +18,13 @@ import {
   sumPool3d,
   windowSum,
 } from "./kernels.js";
+import { concatChannels, multiply, resize } from "./vector.js";
 
 export interface RunHooks {
   /** Called with every tensor as it is produced (the input first); the array must not be kept or modified. */
-  readonly onTensor?: (name: string, data: Float64Array, layer: Layer | null) => void;
+  readonly onTensor?: (name: string, data: Float64Array, layer: AnyLayer | null) => void;
   /** Called with the exact window sums E of a structured conv/fc layer (fp32 only: real units). */
-  readonly onSumPool?: (layer: Layer, e: Float64Array) => void;
+  readonly onSumPool?: (layer: AnyLayer, e: Float64Array) => void;
   /** Drop each tensor after its last reader (the returned map then holds the input and the output only). */
   readonly release?: boolean;
 }
@@ -82,7 +84,7 @@ function fcFp32(l: FcLayer, x: Fmap, hooks: RunHooks): Fmap {
   return { data: y, c: l.P, h: 1, w: 1 };
 }
 
-function layerFp32(l: Layer, ins: readonly Fmap[], hooks: RunHooks): Fmap {
+function layerFp32(l: AnyLayer, ins: readonly Fmap[], hooks: RunHooks): Fmap {
   const x = ins[0]!;
   switch (l.kind) {
     case "conv":
@@ -111,11 +113,19 @@ function layerFp32(l: Layer, ins: readonly Fmap[], hooks: RunHooks): Fmap {
     }
     case "sumpool":
       return sumPool3d(pad(x, l.pads), l.kc, l.kh, l.kw, l.dilation);
+    case "act":
+      return { ...x, data: x.data.map((v) => activate(l.fn, v, l.alpha, l.beta)) };
+    case "mul":
+      return multiply(x, ins[1]!, l.broadcast);
+    case "concat":
+      return concatChannels(ins);
+    case "resize":
+      return resize(l, x, false);
   }
 }
 
 /** Runs every layer on one image; returns all tensors by name (Float64Array, values rounded to float32). */
-export function runFp32Tensors(lp: LayerProgram, input: ArrayLike<number>, hooks: RunHooks = {}): Map<string, Fmap> {
+export function runFp32Tensors(lp: FrontProgram, input: ArrayLike<number>, hooks: RunHooks = {}): Map<string, Fmap> {
   const want = lp.input.shape.reduce((a, b) => a * b, 1);
   if (input.length !== want)
     throw new Error(`runFp32: input has ${input.length} values, the model wants ${want} (${lp.input.shape.join("x")})`);
@@ -144,7 +154,7 @@ export function runFp32Tensors(lp: LayerProgram, input: ArrayLike<number>, hooks
 }
 
 /** fp32 output of the program for one image. */
-export function runFp32(lp: LayerProgram, input: ArrayLike<number>, hooks: RunHooks = {}): Float32Array {
+export function runFp32(lp: FrontProgram, input: ArrayLike<number>, hooks: RunHooks = {}): Float32Array {
   const out = runFp32Tensors(lp, input, hooks).get(lp.output);
   if (!out) throw new Error(`runFp32: output '${lp.output}' is never computed`);
   return Float32Array.from(out.data);

@@ -10,8 +10,12 @@
 //             the identity on int8 codes, so it equals a plain max)
 //   gap       clamp(roundShift(channel sum * mult, shift), lo, hi)
 //   sumpool   saturate_eBits(roundShift(window sum, eShift))
+//   act       lut[x + 128]
+//   mul       clamp(roundShift(a * b' * mult, shift), lo, hi), b' = b or b[c] over channel c's plane
+//   concat    the inputs' codes stacked along channels (quantise gives every input the output's scale)
+//   resize    clamp(roundShift(Σ wy·wx·x * mult, shift), lo, hi), fixed-point tap weights (reference/vector.ts)
 
-import type { ConvLayer, FcLayer, Layer, LayerProgram, Requant } from "../layers.js";
+import type { AnyLayer, ConvLayer, FcLayer, FrontProgram, Requant } from "../layers.js";
 import { clampInt, roundShift, saturate } from "../intmath.js";
 import { shapeToFmap, type RunHooks } from "./fp32.js";
 import {
@@ -26,8 +30,9 @@ import {
   sumPool3d,
   windowSum,
 } from "./kernels.js";
+import { concatChannels, multiply, resize } from "./vector.js";
 
-function need<T>(l: Layer, q: T | undefined): T {
+function need<T>(l: AnyLayer, q: T | undefined): T {
   if (q === undefined) throw new Error(`runInt8: layer '${l.name}' (${l.kind}) has no quantisation parameters`);
   return q;
 }
@@ -83,7 +88,7 @@ function fcInt8(l: FcLayer, x: Fmap): Fmap {
   return y;
 }
 
-function layerInt8(l: Layer, ins: readonly Fmap[]): Fmap {
+function layerInt8(l: AnyLayer, ins: readonly Fmap[]): Fmap {
   const x = ins[0]!;
   switch (l.kind) {
     case "conv":
@@ -117,11 +122,29 @@ function layerInt8(l: Layer, ins: readonly Fmap[]): Fmap {
       shiftSaturateInPlace(e.data, q.eShift, q.eBits);
       return e;
     }
+    case "act": {
+      const lut = need(l, l.q).lut;
+      return { ...x, data: x.data.map((v) => lut[v + 128]!) };
+    }
+    case "mul": {
+      const q = need(l, l.q);
+      const y = multiply(x, ins[1]!, l.broadcast);
+      scaleClampInPlace(y.data, q.mult, q.shift, q.lo, q.hi);
+      return y;
+    }
+    case "concat":
+      return concatChannels(ins);
+    case "resize": {
+      const q = need(l, l.q);
+      const y = resize(l, x, true);
+      scaleClampInPlace(y.data, q.mult, q.shift, q.lo, q.hi);
+      return y;
+    }
   }
 }
 
 /** Runs every layer on one int8 image; returns all tensors by name (integer codes held in Float64Arrays). */
-export function runInt8Tensors(lp: LayerProgram, inputQ: Int8Array, hooks: RunHooks = {}): Map<string, Fmap> {
+export function runInt8Tensors(lp: FrontProgram, inputQ: Int8Array, hooks: RunHooks = {}): Map<string, Fmap> {
   if (lp.dtype !== "int8") throw new Error(`runInt8: program '${lp.model}' is not quantised (dtype ${lp.dtype})`);
   const want = lp.input.shape.reduce((a, b) => a * b, 1);
   if (inputQ.length !== want) throw new Error(`runInt8: input has ${inputQ.length} values, the model wants ${want}`);
@@ -142,7 +165,7 @@ export function runInt8Tensors(lp: LayerProgram, inputQ: Int8Array, hooks: RunHo
 }
 
 /** int8 output codes of the program for one int8 image. */
-export function runInt8(lp: LayerProgram, inputQ: Int8Array, hooks: RunHooks = {}): Int8Array {
+export function runInt8(lp: FrontProgram, inputQ: Int8Array, hooks: RunHooks = {}): Int8Array {
   const out = runInt8Tensors(lp, inputQ, hooks).get(lp.output);
   if (!out) throw new Error(`runInt8: output '${lp.output}' is never computed`);
   return Int8Array.from(out.data);

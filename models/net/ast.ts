@@ -67,6 +67,10 @@ export type Stmt =
       readonly shortcut: readonly Stmt[] | null;
     })
   | (StmtBase & { readonly kind: "seq"; readonly body: readonly Stmt[] })
+  /** `concat { body }`: cat(x, body(x)) along channels; `gate { body }`: x · body(x) (a [C,1,1] body broadcasts). */
+  | (StmtBase & { readonly kind: "join"; readonly op: "concat" | "gate"; readonly body: readonly Stmt[] })
+  /** `keep x[i]`: remember the current tensor under that name; `use x[i]`: make it the current tensor again. */
+  | (StmtBase & { readonly kind: "keep" | "use"; readonly name: string; readonly index: Expr | null })
   | (StmtBase & {
       readonly kind: "layer";
       readonly layer: LayerKind;

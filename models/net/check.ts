@@ -146,7 +146,12 @@ export function checkNetFile(file: NetFile): Diagnostic[] {
         if (s.shortcut) body(s.shortcut, scope.child());
         return;
       case "seq":
+      case "join":
         body(s.body, scope.child());
+        return;
+      case "keep":
+      case "use":
+        if (s.index) expr(s.index, scope);
         return;
       case "call": {
         const b = blocks.get(s.block);
@@ -186,6 +191,7 @@ export function checkNetFile(file: NetFile): Diagnostic[] {
         if (s.layer === "conv" && !given.has("out")) err(s.pos, "conv needs its output channels: conv(64, 3x3, …)");
         if (s.layer === "conv" && !given.has("k")) err(s.pos, "conv needs a kernel size: conv(64, 3x3, …)");
         if (s.layer === "fc" && !given.has("out")) err(s.pos, "fc needs its output features: fc(1000)");
+        if (s.layer === "upsample" && !given.has("scale")) err(s.pos, "upsample needs its factor: upsample(2)");
         if ((s.layer === "maxpool" || s.layer === "avgpool") && !given.has("k"))
           err(s.pos, `${s.layer} needs a kernel size: ${s.layer}(3x3, stride=2)`);
         const tags = new Set<string>();

@@ -25,7 +25,8 @@ export interface NetDocument {
 function annotationTags(stmts: readonly Stmt[], into: Set<string>): void {
   for (const s of stmts) {
     if (s.kind === "layer") for (const a of s.annotations) into.add(a.tag);
-    else if (s.kind === "for" || s.kind === "repeat" || s.kind === "seq") annotationTags(s.body, into);
+    else if (s.kind === "for" || s.kind === "repeat" || s.kind === "seq" || s.kind === "join")
+      annotationTags(s.body, into);
     else if (s.kind === "if") {
       annotationTags(s.then, into);
       annotationTags(s.else, into);

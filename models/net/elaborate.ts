@@ -1,5 +1,7 @@
 // Elaboration: one network of a checked .net file, for one variant, → graph IR. Statements run in order over one
-// "current tensor"; blocks are called with their own parameters, residuals join two branches with an `add`.
+// "current tensor"; blocks are called with their own parameters; residual / concat / gate join the current tensor
+// with what their body made of it (add, channel concat, multiply); keep / use name tensors so that several streams
+// (HRNet's branches) can be carried at once.
 import { InputError } from "../../isa/errors.js";
 import type { Graph, Node, Shape } from "../ir.js";
 import { nodeOutputShape } from "../shapes.js";
@@ -29,6 +31,8 @@ class Elaborator {
   );
   /** Output shape of the main branch while elaborating a shortcut (for shortcutA's inferred stride and channels). */
   private shortcutTarget: Shape | null = null;
+  /** Tensors named by `keep` (network-wide, so blocks can hand streams to each other). */
+  private readonly kept = new Map<string, { tensor: string; shape: Shape }>();
 
   constructor(
     ast: NetFile,
@@ -39,6 +43,8 @@ class Elaborator {
     this.blocks = new Map(ast.blocks.map((b) => [b.name, b]));
     this.tensor = inputName;
     this.shape = inputShape;
+    // A join may name the graph input as an operand after the current tensor has moved on (keep / use).
+    this.shapes.set(inputName, inputShape);
   }
 
   get output(): string {
@@ -120,7 +126,45 @@ class Elaborator {
       case "layer":
         this.layer(s, env, scope);
         return;
+      case "join":
+        this.join(s, env, scope);
+        return;
+      case "keep":
+        this.kept.set(this.keyOf(s, env), { tensor: this.tensor, shape: this.shape });
+        return;
+      case "use": {
+        const key = this.keyOf(s, env);
+        const t = this.kept.get(key);
+        if (!t)
+          this.error(
+            s.pos,
+            `no tensor is kept as '${key}'${this.kept.size ? ` (kept: ${[...this.kept.keys()].join(", ")})` : ""}`,
+          );
+        this.tensor = t.tensor;
+        this.shape = t.shape;
+        return;
+      }
     }
+  }
+
+  private keyOf(s: Extract<Stmt, { kind: "keep" | "use" }>, env: Env): string {
+    return s.index ? `${s.name}[${this.ev.int(s.index, env, "tensor index", 0)}]` : s.name;
+  }
+
+  /** concat { body }: cat(x, body(x)) along channels; gate { body }: x · body(x) (body may end at [C,1,1]). */
+  private join(s: Extract<Stmt, { kind: "join" }>, env: Env, outer: Scope): void {
+    const named = s.label !== null || outer.indexed;
+    const kind = s.op === "concat" ? "cat" : "gate";
+    const scope = named ? newScope(`${nameFor(outer, s.label, kind)}.`, false) : outer;
+    const inTensor = this.tensor;
+    const inShape = this.shape;
+    this.body(s.body, env.child(), scope);
+    const bodyTensor = this.tensor;
+    this.tensor = inTensor;
+    this.shape = inShape;
+    const op = s.op === "concat" ? "concat" : "mul";
+    const name = this.names.unique(nameFor(scope, null, s.op));
+    this.emit({ op, name, inputs: [inTensor, bodyTensor], output: name }, s.pos);
   }
 
   private bind(params: readonly Param[], args: readonly Arg[], callerEnv: Env, into: Env): void {

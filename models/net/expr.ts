@@ -64,6 +64,8 @@ export class ExprEvaluator {
         return a - b;
       case "*":
         return a * b;
+      case "**":
+        return a ** b;
       case "/":
       case "//":
       case "%": {

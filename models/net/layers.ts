@@ -1,4 +1,5 @@
 // One layer statement (`conv(64, 3x3, stride=2) @a(c=32, n=2)`) → one IR node, its arguments checked and evaluated.
+import { HARD_ALPHA, HARD_BETA } from "../../isa/activation.js";
 import type { ConvNode, FcNode, Node, Shape } from "../ir.js";
 import type { Pos, Stmt, Value } from "./ast.js";
 import type { Env, ExprEvaluator } from "./expr.js";
@@ -133,6 +134,31 @@ export function layerNode(s: LayerStmt, name: string, env: Env, cx: LayerContext
       return { op: "flatten", ...base };
     case "shortcutA":
       return shortcutA(s, args, cx, base, C);
+    case "sigmoid":
+    case "silu":
+    case "hardswish":
+      return { op: "act", ...base, fn: kind, alpha: HARD_ALPHA, beta: HARD_BETA };
+    case "hardsigmoid":
+      // PyTorch's Hardsigmoid by default; ONNX's HardSigmoid takes other slopes and offsets.
+      return {
+        op: "act",
+        ...base,
+        fn: kind,
+        alpha: args.real("alpha", HARD_ALPHA),
+        beta: args.real("beta", HARD_BETA),
+      };
+    case "upsample": {
+      const scale = args.num("scale", null);
+      const bilinear = args.num("bilinear", 0, 0) !== 0;
+      return {
+        op: "resize",
+        ...base,
+        mode: bilinear ? "bilinear" : "nearest",
+        scaleH: scale,
+        scaleW: scale,
+        coord: args.num("align_corners", 0, 0) ? "align_corners" : "half_pixel",
+      };
+    }
     case "dropout":
       throw new Error("internal: dropout is no layer node");
   }

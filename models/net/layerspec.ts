@@ -34,6 +34,23 @@ export const LAYER_SPECS: Record<LayerKind, LayerSpec> = {
   flatten: none,
   shortcutA: { positional: [], keys: ["stride", "cout", "before"], kernel: [], structureKeys: [], structureVars: [] },
   dropout: { positional: ["p"], keys: ["p"], kernel: [], structureKeys: [], structureVars: [] },
+  sigmoid: none,
+  silu: none,
+  hardswish: none,
+  hardsigmoid: {
+    positional: ["alpha", "beta"],
+    keys: ["alpha", "beta"],
+    kernel: [],
+    structureKeys: [],
+    structureVars: [],
+  },
+  upsample: {
+    positional: ["scale"],
+    keys: ["scale", "bilinear", "align_corners"],
+    kernel: [],
+    structureKeys: [],
+    structureVars: [],
+  },
 };
 
 /** Variables every expression may read: the shape of the current tensor. */

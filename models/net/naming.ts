@@ -32,6 +32,8 @@ const AUTO_NAME: Record<string, { base: string; numbered: boolean }> = {
   flatten: { base: "flatten", numbered: false },
   shortcutA: { base: "shortcut", numbered: false },
   add: { base: "add", numbered: false },
+  concat: { base: "cat", numbered: false },
+  gate: { base: "mul", numbered: false },
 };
 
 /** The name of a statement's node or scope: its label, its index in a seq, or a torchvision-like auto name. */

@@ -3,13 +3,14 @@
 //   file        := (network | block | model)*
 //   network     := "network" ID params? "input" "[" expr ("," expr)* "]" ("dataset" ID)? body
 //   block       := "block" ID params? body
-//   model       := "model" ID "=" ID args? STRING?
+//   model       := "model" NAME "=" ID args? STRING?        NAME := ID ("-" (ID | INT))*  (efficientnet-b0)
 //   body        := "{" statement* "}"
-//   statement   := label? (let | for | repeat | if | residual | seq | layer | call) ";"?
+//   statement   := label? (let | for | repeat | if | residual | seq | join | keep | use | layer | call) ";"?
+//   join        := ("concat" | "gate") body          keep := "keep" ID ("[" expr "]")?    use := "use" ID ("[" expr "]")?
 //   label       := name ("." name)* ":"                      (name: identifier, integer or keyword)
 //   layer       := LAYER args? ("@" ID args)*               (conv, bn, relu, relu6, clip, fc, maxpool, …)
 //   args        := "(" (arg ("," arg)*)? ")"     arg := (ID "=")? (KERNEL | expr)
-//   expr        := or ("?" expr ":" expr)?  with || && (== != < <= > >=) (+ -) (* / // %) unary (- !)
+//   expr        := or ("?" expr ":" expr)?  with || && (== != < <= > >=) (+ -) (* / // %) ** (right) unary (- !)
 import { CstParser, type CstNode } from "chevrotain";
 import * as T from "./tokens.js";
 
@@ -51,11 +52,22 @@ export class NetParser extends CstParser {
 
   public modelDecl = this.RULE("modelDecl", () => {
     this.CONSUME(T.Model);
-    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.SUBRULE(this.modelName, { LABEL: "name" });
     this.CONSUME(T.Assign);
     this.CONSUME2(T.Identifier, { LABEL: "network" });
     this.OPTION(() => this.SUBRULE(this.argList));
     this.OPTION2(() => this.CONSUME(T.StringLiteral));
+  });
+
+  public modelName = this.RULE("modelName", () => {
+    this.CONSUME(T.Identifier, { LABEL: "parts" });
+    this.MANY(() => {
+      this.CONSUME(T.Minus);
+      this.OR([
+        { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "parts" }) },
+        { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: "parts" }) },
+      ]);
+    });
   });
 
   public paramList = this.RULE("paramList", () => {
@@ -110,6 +122,9 @@ export class NetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.residualStmt) },
       { ALT: () => this.SUBRULE(this.seqStmt) },
+      { ALT: () => this.SUBRULE(this.joinStmt) },
+      { ALT: () => this.SUBRULE(this.keepStmt) },
+      { ALT: () => this.SUBRULE(this.useStmt) },
       { ALT: () => this.SUBRULE(this.layerStmt) },
       { ALT: () => this.SUBRULE(this.callStmt) },
     ]);
@@ -187,6 +202,30 @@ export class NetParser extends CstParser {
     this.SUBRULE(this.body);
   });
 
+  public joinStmt = this.RULE("joinStmt", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Concat) }, { ALT: () => this.CONSUME(T.Gate) }]);
+    this.SUBRULE(this.body);
+  });
+
+  public keepStmt = this.RULE("keepStmt", () => {
+    this.CONSUME(T.Keep);
+    this.SUBRULE(this.tensorRef);
+  });
+
+  public useStmt = this.RULE("useStmt", () => {
+    this.CONSUME(T.Use);
+    this.SUBRULE(this.tensorRef);
+  });
+
+  public tensorRef = this.RULE("tensorRef", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LBracket);
+      this.SUBRULE(this.expression);
+      this.CONSUME(T.RBracket);
+    });
+  });
+
   public layerStmt = this.RULE("layerStmt", () => {
     this.CONSUME(T.LayerKeyword);
     this.OPTION(() => this.SUBRULE(this.argList));
@@ -257,7 +296,7 @@ export class NetParser extends CstParser {
   });
 
   public mulExpr = this.RULE("mulExpr", () => {
-    this.SUBRULE(this.unaryExpr, { LABEL: "operands" });
+    this.SUBRULE(this.powExpr, { LABEL: "operands" });
     this.MANY(() => {
       this.OR([
         { ALT: () => this.CONSUME(T.Star, { LABEL: "ops" }) },
@@ -265,7 +304,16 @@ export class NetParser extends CstParser {
         { ALT: () => this.CONSUME(T.Slash, { LABEL: "ops" }) },
         { ALT: () => this.CONSUME(T.Percent, { LABEL: "ops" }) },
       ]);
-      this.SUBRULE2(this.unaryExpr, { LABEL: "operands" });
+      this.SUBRULE2(this.powExpr, { LABEL: "operands" });
+    });
+  });
+
+  /** `a ** b`, right-associative: 2 ** 3 ** 2 = 2 ** 9. */
+  public powExpr = this.RULE("powExpr", () => {
+    this.SUBRULE(this.unaryExpr, { LABEL: "base" });
+    this.OPTION(() => {
+      this.CONSUME(T.StarStar);
+      this.SUBRULE(this.powExpr, { LABEL: "exponent" });
     });
   });
 

@@ -43,6 +43,10 @@ export const Else = keyword("else");
 export const Residual = keyword("residual");
 export const Shortcut = keyword("shortcut");
 export const Seq = keyword("seq");
+export const Concat = keyword("concat");
+export const Gate = keyword("gate");
+export const Keep = keyword("keep");
+export const Use = keyword("use");
 
 /** Every layer kind the language knows; the loader maps each to IR nodes. */
 export const LAYER_KINDS = [
@@ -58,6 +62,11 @@ export const LAYER_KINDS = [
   "flatten",
   "shortcutA",
   "dropout",
+  "sigmoid",
+  "silu",
+  "hardsigmoid",
+  "hardswish",
+  "upsample",
 ] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 export const layerTokens: readonly TokenType[] = LAYER_KINDS.map(layerKeyword);
@@ -94,6 +103,7 @@ export const Assign = createToken({ name: "Assign", pattern: /=/ });
 
 export const Plus = createToken({ name: "Plus", pattern: /\+/ });
 export const Minus = createToken({ name: "Minus", pattern: /-/ });
+export const StarStar = createToken({ name: "StarStar", pattern: /\*\*/ });
 export const Star = createToken({ name: "Star", pattern: /\*/ });
 export const SlashSlash = createToken({ name: "SlashSlash", pattern: /\/\// });
 export const Slash = createToken({ name: "Slash", pattern: /\// });
@@ -119,6 +129,10 @@ export const allTokens: readonly TokenType[] = [
   Residual,
   Shortcut,
   Seq,
+  Concat,
+  Gate,
+  Keep,
+  Use,
   ...layerTokens,
   Identifier,
   KernelSize,
@@ -149,6 +163,7 @@ export const allTokens: readonly TokenType[] = [
   Assign,
   Plus,
   Minus,
+  StarStar,
   Star,
   SlashSlash,
   Slash,

@@ -95,14 +95,14 @@ class NetAstVisitor extends BaseVisitor {
   }
 
   modelDecl(ctx: Ctx): ModelDecl {
-    const name = token(ctx, "name");
+    const parts = tokens(node(ctx, "name").children, "parts");
     const desc = tokens(ctx, "StringLiteral")[0];
     return {
-      name: name.image,
+      name: parts.map((t) => t.image).join("-"),
       network: token(ctx, "network").image,
       args: this.args(ctx),
       description: desc ? desc.image.slice(1, -1) : null,
-      pos: posOf(name),
+      pos: posOf(parts[0]!),
     };
   }
 
@@ -159,6 +159,9 @@ class NetAstVisitor extends BaseVisitor {
       "ifStmt",
       "residualStmt",
       "seqStmt",
+      "joinStmt",
+      "keepStmt",
+      "useStmt",
       "layerStmt",
       "callStmt",
     ]) {
@@ -179,6 +182,10 @@ class NetAstVisitor extends BaseVisitor {
 
   nameAtom(): void {
     /* read directly by label() */
+  }
+
+  modelName(): void {
+    /* read directly by modelDecl() */
   }
 
   letStmt(ctx: Ctx, label: Label | null): Stmt {
@@ -244,6 +251,34 @@ class NetAstVisitor extends BaseVisitor {
     return { kind: "seq", label, pos: posOf(token(ctx, "Kw_seq")), body: this.visit(node(ctx, "body")) as Stmt[] };
   }
 
+  joinStmt(ctx: Ctx, label: Label | null): Stmt {
+    const kw = tokens(ctx, "Kw_concat")[0] ?? token(ctx, "Kw_gate");
+    return {
+      kind: "join",
+      label,
+      pos: posOf(kw),
+      op: kw.image === "concat" ? "concat" : "gate",
+      body: this.visit(node(ctx, "body")) as Stmt[],
+    };
+  }
+
+  keepStmt(ctx: Ctx, label: Label | null): Stmt {
+    return { kind: "keep", label, pos: posOf(token(ctx, "Kw_keep")), ...this.tensorRefOf(ctx) };
+  }
+
+  useStmt(ctx: Ctx, label: Label | null): Stmt {
+    return { kind: "use", label, pos: posOf(token(ctx, "Kw_use")), ...this.tensorRefOf(ctx) };
+  }
+
+  private tensorRefOf(ctx: Ctx): { name: string; index: Expr | null } {
+    return this.visit(node(ctx, "tensorRef")) as { name: string; index: Expr | null };
+  }
+
+  tensorRef(ctx: Ctx): { name: string; index: Expr | null } {
+    const index = nodes(ctx, "expression")[0];
+    return { name: token(ctx, "Identifier").image, index: index ? (this.visit(index) as Expr) : null };
+  }
+
   layerStmt(ctx: Ctx, label: Label | null): Stmt {
     const kw = token(ctx, "LayerKeyword");
     return {
@@ -298,6 +333,13 @@ class NetAstVisitor extends BaseVisitor {
   }
   mulExpr(ctx: Ctx): Expr {
     return this.chain(ctx);
+  }
+
+  powExpr(ctx: Ctx): Expr {
+    const base = this.visit(node(ctx, "base")) as Expr;
+    const exponent = nodes(ctx, "exponent")[0];
+    if (!exponent) return base;
+    return { kind: "binary", op: "**", left: base, right: this.visit(exponent) as Expr, pos: base.pos };
   }
 
   unaryExpr(ctx: Ctx): Expr {

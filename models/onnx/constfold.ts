@@ -51,6 +51,31 @@ export function transpose(t: ConstTensor, perm?: readonly number[]): ConstTensor
   });
 }
 
+/** ONNX Gather: out = data[..., indices[...], ...] along `axis` (negative indices count from the end). */
+export function gatherAlong(
+  t: ConstTensor,
+  axis: number,
+  indices: readonly number[],
+  indexDims: readonly number[],
+): ConstTensor {
+  const rank = t.dims.length;
+  const ax = normAxis(axis, rank);
+  const st = stridesOf(t.dims);
+  const ist = stridesOf(indexDims);
+  const ir = indexDims.length;
+  const outDims = [...t.dims.slice(0, ax), ...indexDims, ...t.dims.slice(ax + 1)];
+  return gather(t, outDims, (o) => {
+    let s = 0;
+    for (let d = 0; d < ax; d++) s += o[d]! * st[d]!;
+    let k = 0;
+    for (let d = 0; d < ir; d++) k += o[ax + d]! * ist[d]!;
+    const i = indices[k]!;
+    s += (i < 0 ? i + t.dims[ax]! : i) * st[ax]!;
+    for (let d = ax + 1; d < rank; d++) s += o[d - 1 + ir]! * st[d]!;
+    return s;
+  });
+}
+
 export interface SliceAxis {
   readonly start: number;
   readonly step: number;

@@ -233,6 +233,11 @@ export class ImportContext {
     return r;
   }
 
+  /** The IR node that wrote tensor `ir` (undefined for the graph input). */
+  producerOf(ir: string): MNode | undefined {
+    return this.producers.get(ir);
+  }
+
   /** The conv/fc that produced `v`, when a per-channel constant may be folded into its weights; else null. */
   foldable(v: DynValue): WeightedNode | null {
     const p = this.producers.get(v.ir);

@@ -1,4 +1,7 @@
-// Relu → `relu`, Clip → `clip`, BatchNormalization → `bn` (which absorbs the input's pending scale).
+// Relu → `relu`, Clip → `clip`, BatchNormalization → `bn` (which absorbs the input's pending scale),
+// Sigmoid / HardSigmoid / HardSwish → `act`.
+import { HARD_ALPHA, HARD_BETA } from "../../isa/activation.js";
+import type { ActFn } from "../ir.js";
 import type { Attrs } from "./attrs.js";
 import { scalarOf } from "./constfold.js";
 import type { ImportContext } from "./context.js";
@@ -56,4 +59,30 @@ export function opBatchNormalization(cx: ImportContext, a: Attrs): Value {
     [...x.shape],
     false,
   );
+}
+
+/** Sigmoid, HardSigmoid, HardSwish → `act`. None commutes with a scale, so a pending one must be 1. */
+function activation(cx: ImportContext, fn: ActFn, alpha = HARD_ALPHA, beta = HARD_BETA): Value {
+  const x = cx.map(0);
+  requireUnitScale(cx, x, `${cx.node.opType} '${cx.nodeName()}'`);
+  // Outputs of sigmoid and hardsigmoid lie in [0, 1]; silu and hardswish go slightly negative.
+  const nonNeg = fn === "sigmoid" || fn === "hardsigmoid";
+  return cx.emit(
+    { op: "act", name: cx.nodeName(), inputs: [x.ir], output: cx.outName(), fn, alpha, beta },
+    [...x.shape],
+    nonNeg,
+  );
+}
+
+export function opSigmoid(cx: ImportContext): Value {
+  return activation(cx, "sigmoid");
+}
+
+export function opHardSigmoid(cx: ImportContext, a: Attrs): Value {
+  // ONNX's defaults (0.2, 0.5) are Keras's; PyTorch exports its Hardsigmoid with alpha = 1/6.
+  return activation(cx, "hardsigmoid", a.float("alpha", 0.2), a.float("beta", 0.5));
+}
+
+export function opHardSwish(cx: ImportContext): Value {
+  return activation(cx, "hardswish");
 }

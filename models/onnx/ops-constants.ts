@@ -1,6 +1,6 @@
 // Ops whose result is known at import time: constants, and the shape arithmetic exporters wrap around Reshape/Pad.
 import type { Attrs } from "./attrs.js";
-import { cast, makeConst } from "./constfold.js";
+import { cast, gatherAlong, makeConst } from "./constfold.js";
 import type { ImportContext } from "./context.js";
 import { DataType } from "./schema.js";
 import { elementCount, readTensor } from "./tensors.js";
@@ -26,7 +26,30 @@ export function opConstantOfShape(cx: ImportContext, a: Attrs): Value {
   return cx.constant(makeConst(shape, v.dtype, new Float64Array(elementCount(shape)).fill(fill)));
 }
 
+/** Gather on constants (a shape vector's entries, as torch exports F.interpolate(size=x.shape[2:])). */
+export function opGather(cx: ImportContext, a: Attrs): Value {
+  const data = cx.need(0);
+  if (data.kind !== "const") cx.fail("gathering from a feature map is not supported (only from constants)");
+  const idx = cx.constIn(1, "indices");
+  const axis = a.int("axis", 0);
+  const rank = data.t.dims.length;
+  if (axis < -rank || axis >= rank) cx.fail(`axis ${axis} is out of range for rank ${rank}`);
+  const dim = data.t.dims[axis < 0 ? axis + rank : axis]!;
+  const indices = cx.ints(idx, "indices");
+  for (const i of indices) if (i < -dim || i >= dim) cx.fail(`index ${i} is out of range for an axis of ${dim}`);
+  cx.data(data.t, "data");
+  return cx.constant(gatherAlong(data.t, axis, indices, idx.dims));
+}
+
 export function opIdentity(cx: ImportContext): Value {
+  return cx.need(0);
+}
+
+/** Inference: the identity (its mask output stays undefined, so a node reading it is refused). Training mode is refused. */
+export function opDropout(cx: ImportContext): Value {
+  const training = cx.optConst(2, "training_mode");
+  if (training && (cx.data(training, "training_mode")[0] ?? 0) !== 0)
+    cx.fail("Dropout in training mode (training_mode = true) is not supported; export the model in eval mode");
   return cx.need(0);
 }
 

@@ -48,7 +48,9 @@ export function opConv(cx: ImportContext, a: Attrs): Value {
       dilation,
       groups,
       weight: scaledCopy(w, x.scale),
-      bias: b ? scaledCopy(b, 1) : null,
+      // A bias whose values are in an absent data file is still a bias (counted as one add per output): zeros stand
+      // in, like the seeded weights of --weights random.
+      bias: b ? (scaledCopy(b, 1) ?? new Float32Array(cout)) : null,
     },
     [cout, H, W],
     false,
@@ -89,7 +91,7 @@ export function opGemm(cx: ImportContext, a: Attrs): Value {
     const bc = broadcast(makeConst([P], DataType.FLOAT, new Float32Array(P)), c, (_z, v) => v * beta);
     if (elementCount(bc.dims) !== P) cx.fail(`bias dims [${c.dims.join(",")}] do not broadcast to [${P}]`);
     bias = Float32Array.from(bc.data!);
-  }
+  } else if (c) bias = new Float32Array(P); // values in an absent data file: still a bias (see opConv)
   return fc(cx, x, scaledCopy(wt, alpha), P, Q, bias, cx.node.input?.[1] ?? "");
 }
 

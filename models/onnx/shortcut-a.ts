@@ -4,6 +4,7 @@
 import type { Attrs } from "./attrs.js";
 import { concat, scalarOf, slice, sliceAxis, type SliceAxis } from "./constfold.js";
 import type { ImportContext } from "./context.js";
+import { concatMaps } from "./ops-concat.js";
 import { fullDims } from "./ops-shape.js";
 import type { DynValue, Value } from "./values.js";
 
@@ -88,7 +89,7 @@ export function opPad(cx: ImportContext, a: Attrs): Value {
   );
 }
 
-/** Constants are folded; on a feature map only zero channels around one (strided) map: the option-A shortcut. */
+/** Constants are folded; maps alone → `concat`; zero channels around one (strided) map: the option-A shortcut. */
 export function opConcat(cx: ImportContext, a: Attrs): Value {
   const axis = a.int("axis", 0);
   cx.needInputs(1);
@@ -96,7 +97,9 @@ export function opConcat(cx: ImportContext, a: Attrs): Value {
   if (consts) return cx.constant(concat(consts, axis));
   const ins = (cx.node.input ?? []).map((_, i) => cx.input(i)!);
   const maps = ins.filter((v) => v.kind !== "const");
-  if (maps.length !== 1) cx.fail("concatenating feature maps is not supported (only zero channels around one map)");
+  if (maps.length === ins.length && maps.length > 1) return concatMaps(cx, axis, ins.length);
+  if (maps.length !== 1)
+    cx.fail("concatenating feature maps with constant blocks is supported only as zero channels around one map");
   const x = cx.dynIn(ins.indexOf(maps[0]!));
   const rank = x.shape.length + 1;
   if ((axis < 0 ? axis + rank : axis) !== 1 || x.shape.length !== 3)

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import { expect } from "chai";
 import { compileLayers } from "../../compiler/compile.js";
 import { runFront } from "../../compiler/pipeline.js";
-import type { ConvLayer, LayerProgram } from "../../compiler/layers.js";
+import type { ConvLayer, FrontProgram } from "../../compiler/layers.js";
 import { resolveHw } from "../../isa/hw/config.js";
 import type { HwConfig } from "../../isa/hw/types.js";
 import type { Instr } from "../../isa/types.js";
@@ -18,7 +18,7 @@ import { buildReport } from "../../simulator/report.js";
 const PRESETS: Record<string, HwConfig> = { edge: resolveHw({ preset: "edge" }), tiny: resolveHw({ preset: "tiny" }) };
 const readFile = (p: string) => fs.readFileSync(p);
 
-function front(spec: string, mode: "dense" | "structured"): LayerProgram {
+function front(spec: string, mode: "dense" | "structured"): FrontProgram {
   return runFront(loadModel(spec, { readFile }), { mode, dtype: "fp32", hw: PRESETS.tiny! });
 }
 
@@ -85,7 +85,7 @@ describe("compile: structured lowering of resnet56:struct-a", function () {
     const hw = PRESETS.edge!;
     const rd = compileLayers(dense, hw);
     const rs = compileLayers(structured, hw);
-    const macsOfLayers = (lp: LayerProgram, r: ReturnType<typeof compileLayers>) =>
+    const macsOfLayers = (lp: FrontProgram, r: ReturnType<typeof compileLayers>) =>
       lp.layers.map((l, k) => {
         const info = r.program.manifest.layers[k]!;
         return r.program.instructions

@@ -4,7 +4,7 @@
 // assertions flake on a loaded machine.)
 import { expect } from "chai";
 import * as fs from "node:fs";
-import type { ConvLayer, LayerProgram } from "../../compiler/layers.js";
+import type { ConvLayer, FrontProgram } from "../../compiler/layers.js";
 import { runFront } from "../../compiler/pipeline.js";
 import { runInt8 } from "../../compiler/reference/int8.js";
 import { dequantize, quantizeInput } from "../../compiler/reference/quant-io.js";
@@ -59,7 +59,7 @@ describe("compiler quantise on the CIFAR zoo", function () {
       hw: edge,
       ePolicy: { kind: "narrow", bits: 8, range: "calibrated" },
     });
-    const structured = (lp: LayerProgram) =>
+    const structured = (lp: FrontProgram) =>
       lp.layers.filter((l): l is ConvLayer => l.kind === "conv" && l.structured !== undefined);
     const windowOf = (l: ConvLayer) => (l.cin - l.structured!.c + 1) * (l.kh - l.structured!.n + 1) ** 2;
     for (const l of structured(exact)) {

@@ -1,6 +1,6 @@
 // The quantise pass's parameters, checked against their definitions from the scales it chose.
 import { expect } from "chai";
-import type { AddLayer, ConvLayer, GapLayer, LayerProgram, PoolLayer } from "../../compiler/layers.js";
+import type { AddLayer, ConvLayer, GapLayer, FrontProgram, PoolLayer } from "../../compiler/layers.js";
 import { runFront } from "../../compiler/pipeline.js";
 import { verifyLayers } from "../../compiler/verify-layers.js";
 import { HW8, tinyResNet } from "./front-graphs.js";
@@ -65,12 +65,12 @@ describe("compiler quantise parameters", () => {
 
   it("the layer verifier rejects a broken program, naming the layer", () => {
     const c2 = layer<ConvLayer>("conv2");
-    const broken: LayerProgram = {
+    const broken: FrontProgram = {
       ...lp,
       layers: lp.layers.map((l) => (l === c2 ? { ...c2, q: { ...c2.q!, weight: new Int8Array(3) } } : l)),
     };
     expect(() => verifyLayers(broken)).to.throw(/layer 'conv2' \(conv\): int8 weight has 3 values/);
-    const badMult: LayerProgram = {
+    const badMult: FrontProgram = {
       ...lp,
       layers: lp.layers.map((l) =>
         l === c2 ? { ...c2, q: { ...c2.q!, requant: { ...c2.q!.requant, mult: new Int32Array(8).fill(5) } } } : l,

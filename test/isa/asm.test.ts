@@ -74,7 +74,7 @@ describe("assembler", () => {
     expect([...p.labels]).to.deep.equal([
       ["start", 0],
       ["body", 5],
-      ["end", 20],
+      ["end", 26],
     ]);
     expect(p.lines[0]).to.equal(7);
   });
@@ -142,8 +142,8 @@ describe("assembler", () => {
       ["unknown mnemonic", "halt\n  lod act[0x0000]\n", "bad.s:2:3: unknown mnemonic 'lod'"],
       [
         "unknown mnemonic with a known prefix",
-        "vop.mul act[0] <- act[0]\n",
-        "bad.s:1:1: unknown mnemonic 'vop.mul' (did you mean",
+        "vop.div act[0] <- act[0]\n",
+        "bad.s:1:1: unknown mnemonic 'vop.div' (did you mean",
       ],
       ["missing field", CONV.replace(" cout=16", ""), "bad.s:1:1: conv: missing cout=…"],
       ["unknown field", `${CONV} groups=2`, "bad.s:1:92: conv: unknown field 'groups'"],

@@ -12,8 +12,8 @@ describe("cli: asm / disasm", () => {
     const io = memoryIo({ "mem/every.s": EVERY });
     expect(await main(["asm", "mem/every.s"], io)).to.equal(0);
     const bin = io.files.get("mem/every.bin");
-    expect(bin?.length).to.equal(21 * 16); // every.s has 21 instructions
-    expect(io.out).to.equal("mem/every.s: 21 instructions, 336 bytes → mem/every.bin\n");
+    expect(bin?.length).to.equal(27 * 16); // every.s has 27 instructions
+    expect(io.out).to.equal("mem/every.s: 27 instructions, 432 bytes → mem/every.bin\n");
   });
 
   it("disasm prints canonical text; asm -o of that text gives the same bytes", async () => {

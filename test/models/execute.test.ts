@@ -2,7 +2,8 @@
 // models/structure/decompose.ts, PyTorch golden vectors, and small cases worked out by hand.
 
 import { expect } from "chai";
-import { executeGraph, shapesForInput } from "../../models/execute.js";
+import { executeGraph } from "../../models/execute.js";
+import { shapesForInput } from "../../models/shapes.js";
 import type { Graph, Node, Shape } from "../../models/ir.js";
 import { conv2dRef, fcRef, pad2d, sumPool3d } from "../../models/structure/decompose.js";
 import { rngFromString, type Rng } from "../../models/rng.js";

@@ -2,7 +2,7 @@
 // He et al.'s CIFAR ResNet (option-A shortcuts) and torchvision's bottleneck ResNet-50 layout.
 
 import type { Graph, Node, ConvStructure } from "../../models/ir.js";
-import { shapesForInput } from "../../models/execute.js";
+import { shapesForInput } from "../../models/shapes.js";
 
 /** A node without its name and output (distributive over the union, so each op keeps its own fields). */
 export type NodeSpec = Node extends infer T ? (T extends Node ? Omit<T, "name" | "output"> : never) : never;

@@ -2,7 +2,6 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import * as ort from "onnxruntime-node";
 import { InputError } from "../../isa/errors.js";
 import { executeGraph } from "../../models/execute.js";
 import type { Graph, Node } from "../../models/ir.js";
@@ -20,6 +19,7 @@ import {
   FLOAT,
   type TensorSpec,
 } from "./onnx-builders.js";
+import { ortRun } from "./ort.js";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/onnx");
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -68,16 +68,6 @@ function runBatch(g: Graph, x: Float32Array, batch: number): Float32Array {
   const y = new Float32Array(outs.reduce((s, o) => s + o.length, 0));
   outs.forEach((o, b) => y.set(o, b * o.length));
   return y;
-}
-
-async function ortRun(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  try {
-    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", x, dims) });
-    return out[session.outputNames[0]!]!.data as Float32Array;
-  } finally {
-    await session.release();
-  }
 }
 
 /** Dense MACs, written out from the definition: conv K·Cout·H′W′ (K = Cin/groups·kh·kw), fc P·Q. */

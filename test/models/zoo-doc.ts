@@ -37,6 +37,11 @@ const ROWS: [string, string][] = [
   ["MobileNetV2", "mobilenetv2"],
   ["Struct-V2-A", "mobilenetv2:struct-a"],
   ["Struct-V2-B", "mobilenetv2:struct-b"],
+  ["EfficientNet-B0", "efficientnet-b0"],
+  ["EfficientNet-B1", "efficientnet-b1"],
+  ["Struct-EffNet", "efficientnet-b1:struct-a"],
+  ["HRNetV2-W18-Small-v2 (Original)", "hrnet-w18-small-v2"],
+  ["Struct-HR-A", "hrnet-w18-small-v2:struct-a"],
 ];
 
 function deviation(computed: number, printed: string): string {
@@ -72,7 +77,7 @@ export function zooDocTable(): string {
       deviation(t.mults / ops, p.mults),
       deviation(t.params / 1e6, p.params),
     ];
-    const name = row.startsWith("Struct") ? row : `${row} (dense)`;
+    const name = row.startsWith("Struct") ? row : `${row.replace(" (Original)", "")} (dense)`;
     lines.push(
       `| ${name} | \`${spec}\` | ${units} | ${p.adds} / ${p.mults} / ${p.params} | ${asPrinted.join(" / ")} | ${computed.join(" / ")} | ${dev.join(" / ")} |`,
     );

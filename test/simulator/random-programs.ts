@@ -110,7 +110,26 @@ function randomOp(r: () => number, q: Queue, sync: { wait: Queue[]; signal: Queu
         sync,
       );
     case "vec": {
-      const op = randInt(r, 0, 3);
+      const op = randInt(r, 0, 6);
+      if (op === 4) return instr("vop.act", { dst: 0, src: 0, c, h, w, fn: "silu", par: 0 }, sync);
+      if (op === 5) return instr("vop.mul", { dst: 0, a: 0, b: 0, c, h, w, bc: r() < 0.5 ? 1 : 0, par: 0 }, sync);
+      if (op === 6)
+        return instr(
+          "vop.resize",
+          {
+            dst: 0,
+            src: 0,
+            c,
+            h,
+            w,
+            mode: r() < 0.5 ? "nearest" : "bilinear",
+            coord: "half_pixel",
+            sh: 2,
+            sw: 2,
+            par: 0,
+          },
+          sync,
+        );
       if (op === 0) return instr("vop.requant", { dst: 0, src: 0, c, h, w, par: 0 }, sync);
       if (op === 1) return instr("vop.add", { dst: 0, a: 0, b: 0, c, h, w, bs: 1, nob: 0, par: 0 }, sync);
       if (op === 2)
