@@ -1,13 +1,19 @@
-// The side-by-side metrics of a dense and a structured report, with structured/dense ratios.
+// The side-by-side metrics of a dense and a structured report, with structured/dense ratios, and (compare
+// --iso-area) dense on the same-area machine beside them. A figure that is not a number (energy of an fp32 run)
+// shows as "–" and has no ratio.
+import { ENERGY_COMPONENTS } from "../isa/counters.js";
 import type { ReportLike } from "./report-types.js";
 
 export interface ComparisonRow {
   readonly metric: string;
   readonly dense: string;
   readonly structured: string;
-  /** structured / dense, null when undefined (dense is 0). */
+  /** structured / dense, null when undefined (dense is 0 or a figure is missing). */
   readonly ratio: number | null;
   readonly lowerIsBetter: boolean;
+  /** Dense on the same-area machine (compare --iso-area), and structured / that. */
+  readonly isoDense?: string;
+  readonly isoRatio?: number | null;
 }
 
 const int = (x: number): string => Math.round(x).toLocaleString("en-US");
@@ -25,8 +31,13 @@ interface Metric {
   readonly lowerIsBetter: boolean;
 }
 
-const ENERGY_PARTS = ["mac", "sumpool", "vector", "sram", "dram", "leakage", "control"] as const;
 const UNITS = ["mac", "sumpool", "vector", "dma"] as const;
+const STAGE_LABELS: Readonly<Record<string, string>> = {
+  mac: "MAC array",
+  sumpool: "sum-pool unit",
+  vector: "vector unit",
+  dma: "DMA + DRAM",
+};
 
 export const METRICS: readonly Metric[] = [
   { key: "cycles", label: "cycles", get: (r) => r.totals.cycles, fmt: int, lowerIsBetter: true },
@@ -50,10 +61,17 @@ export const METRICS: readonly Metric[] = [
     fmt: fixed(3),
     lowerIsBetter: true,
   },
-  ...ENERGY_PARTS.map((k): Metric => ({
+  ...ENERGY_COMPONENTS.map((k): Metric => ({
     key: `energy_${k}_uj`,
     label: `  energy ${k} (µJ)`,
     get: (r) => (r.totals.energy_pj[k] ?? 0) / 1e6,
+    fmt: fixed(3),
+    lowerIsBetter: true,
+  })),
+  ...Object.entries(STAGE_LABELS).map(([k, label]): Metric => ({
+    key: `stage_${k}_uj`,
+    label: `  charged to ${label} (µJ)`,
+    get: (r) => (r.totals.energy_by_unit_pj ? (r.totals.energy_by_unit_pj[k] ?? 0) / 1e6 : undefined),
     fmt: fixed(3),
     lowerIsBetter: true,
   })),
@@ -87,19 +105,26 @@ export const METRICS: readonly Metric[] = [
   })),
 ];
 
-export function compareRows(dense: ReportLike, structured: ReportLike): ComparisonRow[] {
+const ratioOf = (s: number, d: number): number | null =>
+  Number.isFinite(s) && Number.isFinite(d) && d !== 0 ? s / d : null;
+const shown = (m: Metric, x: number): string => (Number.isFinite(x) ? m.fmt(x) : "–");
+
+export function compareRows(dense: ReportLike, structured: ReportLike, isoDense?: ReportLike): ComparisonRow[] {
   return METRICS.flatMap((m) => {
     const d = m.get(dense);
     const s = m.get(structured);
     if (d === undefined || s === undefined) return [];
+    const row: ComparisonRow = {
+      metric: m.label,
+      dense: shown(m, d),
+      structured: shown(m, s),
+      ratio: ratioOf(s, d),
+      lowerIsBetter: m.lowerIsBetter,
+    };
+    if (!isoDense) return [row];
+    const i = m.get(isoDense);
     return [
-      {
-        metric: m.label,
-        dense: m.fmt(d),
-        structured: m.fmt(s),
-        ratio: d === 0 ? null : s / d,
-        lowerIsBetter: m.lowerIsBetter,
-      },
+      { ...row, isoDense: i === undefined ? "–" : shown(m, i), isoRatio: i === undefined ? null : ratioOf(s, i) },
     ];
   });
 }
@@ -111,7 +136,7 @@ export function compareRatios(dense: ReportLike, structured: ReportLike): Record
     const d = m.get(dense);
     const s = m.get(structured);
     if (d === undefined || s === undefined) continue;
-    out[m.key] = d === 0 ? null : s / d;
+    out[m.key] = ratioOf(s, d);
   }
   return out;
 }
@@ -121,8 +146,16 @@ export function formatRows(
   rows: readonly ComparisonRow[],
   color?: { good: (s: string) => string; bad: (s: string) => string },
 ): string {
-  const header = ["metric", "dense", "structured", "struct/dense"];
-  const cells = rows.map((r) => [r.metric, r.dense, r.structured, r.ratio === null ? "–" : `${r.ratio.toFixed(3)}×`]);
+  const iso = rows.some((r) => r.isoDense !== undefined);
+  const header = ["metric", "dense", "structured", "struct/dense", ...(iso ? ["dense same area", "struct/dense"] : [])];
+  const ratio = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${x.toFixed(3)}×`);
+  const cells = rows.map((r) => [
+    r.metric,
+    r.dense,
+    r.structured,
+    ratio(r.ratio),
+    ...(iso ? [r.isoDense ?? "–", ratio(r.isoRatio)] : []),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: readonly string[]) =>
     c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");

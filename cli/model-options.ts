@@ -6,6 +6,7 @@ import type { Graph } from "../models/ir.js";
 import { loadModel } from "../models/zoo.js";
 import type { CompileOptions } from "../compiler/compile.js";
 import type { StructSpec } from "../compiler/passes/structure.js";
+import { EXACT_E, type EPolicy } from "../compiler/passes/quantise.js";
 import type { Io } from "./io.js";
 
 export function modelOptions(y: Argv): Argv {
@@ -32,6 +33,13 @@ export function modelOptions(y: Argv): Argv {
     })
     .option("batch", { type: "number", default: 1, describe: "images per run" })
     .option("seed", { type: "string", default: "sumac", describe: "seed for random weights and synthetic inputs" })
+    .option("e-bits", {
+      type: "string",
+      choices: ["exact", "8", "16"] as const,
+      default: "exact",
+      describe:
+        "width of a structured layer's sum-pool output E at the MACs: exact (every bit, 8/16/32 as the window needs) or a lossy narrowing to 8 or 16 bits by a calibrated right shift",
+    })
     .option("residency", {
       type: "boolean",
       default: true,
@@ -88,6 +96,15 @@ function readStructFile(path: string, io: Io): StructSpec {
   return raw as StructSpec;
 }
 
+/** The E policy of --e-bits: exact (default) or a calibrated narrowing to 8 or 16 bits. */
+export function ePolicyFromArgs(args: Record<string, unknown>): EPolicy {
+  const raw = args["e-bits"] ?? "exact";
+  const v = typeof raw === "string" || typeof raw === "number" ? String(raw) : "?";
+  if (v === "exact") return EXACT_E;
+  if (v === "8" || v === "16") return { kind: "narrow", bits: Number(v) as 8 | 16, range: "calibrated" };
+  throw new InputError(`--e-bits ${v}: expected exact, 8 or 16`);
+}
+
 /** Compile options from the shared flags; `mode` may be forced (compare compiles both). */
 export function compileOptionsFromArgs(
   args: Record<string, unknown>,
@@ -104,6 +121,7 @@ export function compileOptionsFromArgs(
     batch: Number(args["batch"] ?? 1),
     seed: strArg(args, "seed", "sumac"),
     residency: args["residency"] !== false,
+    ePolicy: ePolicyFromArgs(args),
     ...(struct === "auto" ? { struct: "auto" } : { struct: readStructFile(struct, io), structSource: struct }),
   };
 }

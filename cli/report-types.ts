@@ -29,6 +29,10 @@ export interface ReportLike {
     readonly params: number;
     readonly dram_bytes: number;
     readonly energy_pj: Readonly<Record<string, number>> & { readonly total: number };
+    /** Energy charged to the unit whose instructions caused it (mac, sumpool, vector, dma, control, leakage). */
+    readonly energy_by_unit_pj?: Readonly<Record<string, number>>;
+    readonly energy_note?: string;
+    readonly weights_on_chip?: { readonly param_bytes: number; readonly store_bytes: number; readonly fits: boolean };
     readonly utilization: Readonly<Record<string, number>>;
     readonly bound_cycles: number;
     readonly area_mm2?: Readonly<Record<string, number>>;

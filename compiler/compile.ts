@@ -15,6 +15,7 @@ import { planResidency, printResidency, withResidents, type Residency } from "./
 import { scheduleOps, type Op } from "./passes/schedule.js";
 import { lowerProgram } from "./passes/lower.js";
 import { verifyProgram } from "./passes/verify-program.js";
+import type { EPolicy } from "./passes/quantise.js";
 import { layoutDram, type DramLayout } from "./dram-layout.js";
 import { disassembleOps, printPlans } from "./print-back.js";
 
@@ -34,6 +35,8 @@ export interface CompileOptions {
    * (default true); false sends every layer output through DRAM, for comparison.
    */
   readonly residency?: boolean;
+  /** What a structured layer's E is given (compiler/passes/quantise.ts): exact by default, --e-bits narrows it. */
+  readonly ePolicy?: EPolicy;
 }
 
 /** What the back half produced, besides the program: for reports and tests. */
@@ -196,6 +199,13 @@ export function compileDetailed(graph: Graph, hw: HwConfig, opts: CompileOptions
   const batch = checkBatch(opts.batch ?? 1);
   const passes = [...FRONT_PASSES, ...backPasses(hw, batch, opts.residency ?? true)];
   const r = runPipeline(graph, { ...opts, hw }, passes);
+  if (hw.pool.lanes === 0) {
+    const l = needLayers(r.state, "compile").layers.find((x) => "structured" in x && x.structured !== undefined);
+    if (l !== undefined)
+      throw new InputError(
+        `layer '${l.name}' is structured but ${hw.id} has no sum-pool unit (pool.lanes = 0): compile it with --mode dense`,
+      );
+  }
   const st = stages(r.state);
   const allocs = st.allocs!;
   const layers = needLayers(r.state, "compile");

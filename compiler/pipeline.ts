@@ -19,7 +19,7 @@ import {
   withModelRanges,
 } from "./passes/calibrate.js";
 import { normalise } from "./passes/normalise.js";
-import { type ERange, type QuantHw, quantise } from "./passes/quantise.js";
+import { type EPolicy, type QuantHw, quantise } from "./passes/quantise.js";
 import { type StructSpec, structure } from "./passes/structure.js";
 import { printLayers } from "./print-layers.js";
 import { verifyLayers } from "./verify-layers.js";
@@ -40,8 +40,8 @@ export interface FrontOptions {
    */
   readonly calibration?: readonly Float32Array[] | "nominal";
   readonly seed?: number | string;
-  /** How a structured layer's E is narrowed to the MAC input width (see passes/quantise.ts). Default "calibrated". */
-  readonly eRange?: ERange;
+  /** What a structured layer's sum-pool output E is given (passes/quantise.ts): exact by default, or narrowed. */
+  readonly ePolicy?: EPolicy;
   /** Name of the pass after which to capture the IR text (returned in `dump` and given to onDump). */
   readonly dumpAfter?: string;
   readonly onDump?: (pass: string, text: string) => void;
@@ -159,7 +159,7 @@ export const FRONT_PASSES: readonly Pass[] = [
   layerStage("quantise", "int8 weights, scales and integer requantisation (int8 only)", (s, ctx) => {
     if (ctx.opts.dtype !== "int8") return s;
     if (!s.calibration) throw new Error("quantise: calibrate has not run");
-    const r = quantise(needFrontLayers(s, "quantise"), s.calibration, ctx.opts.hw, ctx.opts.eRange);
+    const r = quantise(needFrontLayers(s, "quantise"), s.calibration, ctx.opts.ePolicy);
     ctx.notes.push(...r.notes);
     return { ...s, layers: r.program };
   }),

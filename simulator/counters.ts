@@ -43,6 +43,8 @@ export interface Counters {
   readonly queues: Record<string, QueueStats>;
   readonly layers: readonly LayerCounters[];
   readonly boundCycles: number;
+  /** Work of each queue's instructions (ld, st, pool, mac, vec, ctl): the per-stage energy. */
+  readonly byQueue: Readonly<Record<string, WorkTotals>>;
 }
 
 function sumRows(a: StaticAnalysis, from: number, to: number): WorkTotals {
@@ -53,7 +55,8 @@ function sumRows(a: StaticAnalysis, from: number, to: number): WorkTotals {
 
 export function boundCycles(w: WorkTotals, hw: HwConfig): number {
   const dram = hw.dram.ideal ? 0 : w.dram_bytes / hw.dram.bytesPerCycle;
-  return Math.max(w.macs / (hw.mac.rows * hw.mac.cols), w.spu_adds / hw.pool.lanes, dram);
+  const spu = hw.pool.lanes > 0 ? w.spu_adds / hw.pool.lanes : 0;
+  return Math.max(w.macs / (hw.mac.rows * hw.mac.cols), spu, dram);
 }
 
 const UNIT_OF_QUEUE: Record<string, ReportUnit | undefined> = { mac: "mac", pool: "sumpool", vec: "vector" };
@@ -124,11 +127,24 @@ export function collectCounters(a: StaticAnalysis, s: Schedule, layers: readonly
   return {
     cycles: s.cycles,
     work,
+    byQueue: workByQueue(a),
     busy: unitBusy(a, s, 0, a.n),
     queues,
     layers: layerCounters,
     boundCycles: boundCycles(work, hw),
   };
+}
+
+function workByQueue(a: StaticAnalysis): Record<string, WorkTotals> {
+  const names = [...QUEUES, "ctl"];
+  const acc = names.map(() => new Float64Array(NW));
+  for (let i = 0; i < a.n; i++) {
+    const row = acc[a.queue[i]!]!;
+    for (let k = 0; k < NW; k++) row[k]! += a.work[i * NW + k]!;
+  }
+  return Object.fromEntries(
+    names.map((q, j) => [q, Object.fromEntries(WORK_COLUMNS.map((k, c) => [k, acc[j]![c]!])) as WorkTotals]),
+  );
 }
 
 /** End cycle of the instruction that gave each waited token (FIFO pairing per channel), NaN if none. */

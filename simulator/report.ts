@@ -11,7 +11,7 @@ import type { HwConfig, Sourced } from "../isa/hw/types.js";
 import type { Program } from "../isa/program.js";
 import { areaMm2 } from "./area.js";
 import type { QueueStats, ReportUnit, WorkTotals } from "./counters.js";
-import type { EnergyBreakdown } from "./energy.js";
+import { FP32_ENERGY_NOTE, type EnergyBreakdown, type StageBreakdown } from "./energy.js";
 import type { SimResult } from "./simulate.js";
 
 export interface LayerReport {
@@ -56,6 +56,12 @@ export interface Report {
     dram_bytes: number;
     instructions: number;
     energy_pj: EnergyBreakdown;
+    /** The same energy charged to the unit whose instructions caused it (DRAM and address generation: dma). */
+    energy_by_unit_pj: StageBreakdown;
+    /** Set when energy is not priced (fp32). */
+    energy_note?: string;
+    /** Where the parameters live: the on-chip weight store when they fit it, else DRAM. */
+    weights_on_chip: { param_bytes: number; store_bytes: number; fits: boolean };
     utilization: Record<ReportUnit, number>;
     efficiency: { mac: number; sumpool: number };
     busy: Record<ReportUnit, number>;
@@ -74,7 +80,9 @@ export const adds = (w: WorkTotals): number =>
   w["mac.add32"] + w["pool.add8"] + w["pool.add16"] + w["pool.add32"] + w["vec.add32"];
 export const mults = (w: WorkTotals): number => w["mac.mult8"] + w["mac.mult16"] + w["vec.mult32"];
 
-const round = (x: number, d = 6): number => (Number.isFinite(x) ? Number(x.toPrecision(d + 6)) : 0);
+/** Rounds for the report; a figure that is not a number (energy of an fp32 run) stays NaN, null in JSON. */
+const round = (x: number, d = 6): number =>
+  Number.isFinite(x) ? Number(x.toPrecision(d + 6)) : Number.isNaN(x) ? NaN : 0;
 
 export function buildReport(program: Program, result: SimResult, hw: HwConfig): Report {
   const m = program.manifest;
@@ -137,10 +145,17 @@ export function buildReport(program: Program, result: SimResult, hw: HwConfig): 
       dram_bytes: c.work.dram_bytes,
       instructions: program.instructions.length,
       energy_pj: result.energy,
+      energy_by_unit_pj: result.stageEnergy,
+      ...(result.priced ? {} : { energy_note: FP32_ENERGY_NOTE }),
+      weights_on_chip: {
+        param_bytes: result.weights.paramBytes,
+        store_bytes: result.weights.storeBytes,
+        fits: result.weights.fits,
+      },
       utilization,
       efficiency: {
         mac: frac(c.work.macs / (hw.mac.rows * hw.mac.cols)),
-        sumpool: frac(c.work.spu_adds / hw.pool.lanes),
+        sumpool: hw.pool.lanes > 0 ? frac(c.work.spu_adds / hw.pool.lanes) : 0,
       },
       busy: c.busy,
       bound_cycles: round(c.boundCycles),

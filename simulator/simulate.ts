@@ -8,11 +8,12 @@ import { execute, type MachineState } from "../isa/semantics.js";
 import { collectCounters, type Counters } from "./counters.js";
 import { runEventEngine } from "./engine-event.js";
 import { runSteppedEngine } from "./engine-stepped.js";
-import { energy, type EnergyBreakdown } from "./energy.js";
+import { energy, stageEnergy, type EnergyBreakdown, type StageBreakdown } from "./energy.js";
 import { SimulationError } from "./errors.js";
 import { createMachine, readOutput, writeInput } from "./machine.js";
 import type { EngineName, Schedule } from "./schedule.js";
 import { analyse, type StaticAnalysis } from "./work.js";
+import { placeWeights, type WeightPlacement } from "./weight-store.js";
 
 export interface SimOptions {
   readonly engine?: EngineName;
@@ -38,6 +39,11 @@ export interface SimResult {
   readonly schedule: Schedule;
   readonly counters: Counters;
   readonly energy: EnergyBreakdown;
+  /** The same energy charged to the stage (unit) whose instructions caused it. */
+  readonly stageEnergy: StageBreakdown;
+  /** False for fp32 programs: every energy figure is NaN (simulator/energy.ts FP32_ENERGY_NOTE). */
+  readonly priced: boolean;
+  readonly weights: WeightPlacement;
   readonly layerEnergy: readonly LayerEnergy[];
   /** Real-valued output (dequantised), batch first; null with timingOnly. */
   readonly output: Float32Array | null;
@@ -62,7 +68,8 @@ export function simulate(program: Program, hw: HwConfig, opts: SimOptions = {}):
     );
   const maxCycles = opts.maxCycles ?? DEFAULT_MAX_CYCLES;
   const t0 = performance.now();
-  const analysis = analyse(program.instructions, hw);
+  const weights = placeWeights(program, hw);
+  const analysis = analyse(program.instructions, hw, { onChipParams: weights.ranges });
   const run = opts.engine === "stepped" ? runSteppedEngine : runEventEngine;
   const schedule = run(program.instructions, analysis, hw.issueCycles, maxCycles);
   const t1 = performance.now();
@@ -78,8 +85,9 @@ export function simulate(program: Program, hw: HwConfig, opts: SimOptions = {}):
   }
   const t2 = performance.now();
   const counters = collectCounters(analysis, schedule, m.layers, hw);
-  const e = energy(counters.work, schedule.cycles, hw);
-  const layerEnergy = counters.layers.map((l) => ({ name: l.info.name, energy: energy(l.work, l.cycles, hw) }));
+  const priced = m.dtype === "int8";
+  const e = energy(counters.work, schedule.cycles, hw, priced);
+  const layerEnergy = counters.layers.map((l) => ({ name: l.info.name, energy: energy(l.work, l.cycles, hw, priced) }));
   return {
     program,
     hw,
@@ -87,6 +95,9 @@ export function simulate(program: Program, hw: HwConfig, opts: SimOptions = {}):
     schedule,
     counters,
     energy: e,
+    stageEnergy: stageEnergy(counters.byQueue, schedule.cycles, hw, priced),
+    priced,
+    weights,
     layerEnergy,
     output,
     outputCodes,

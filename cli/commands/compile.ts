@@ -9,6 +9,7 @@ import type { HwConfig } from "../../isa/hw/types.js";
 import { hwOptions, resolveHwFromArgs } from "../hw-options.js";
 import { compileOptionsFromArgs, loadGraphFromArgs, modelOptions } from "../model-options.js";
 import { queueOf } from "../../compiler/passes/verify-program.js";
+import { placeWeights, weightPlacementText } from "../../simulator/weight-store.js";
 
 const BACK_PASS_NAMES = ["tile", "allocate", "schedule", "lower", "verify-program"];
 const int = (x: number): string => x.toLocaleString("en-US");
@@ -19,20 +20,27 @@ export function defaultOutDir(spec: string): string {
   return `out/${base.replace(/:/g, "-")}`;
 }
 
-/** Per-layer E-narrowing notes (one per structured layer) fold into one line unless --verbose. */
+/** Per-layer E notes (one per structured layer) fold into one line per kind unless --verbose. */
 export function summariseNotes(notes: readonly string[], verbose: boolean): string[] {
   if (verbose) return [...notes];
   const narrowing = notes.filter((n) => /^\S+: E \(/.test(n));
-  const rest = notes.filter((n) => !/^\S+: E \(/.test(n));
-  if (narrowing.length === 0) return rest;
-  const shifts = narrowing.map((n) => Number(/shifted right by (\d+)/.exec(n)?.[1] ?? 0));
-  const lo = Math.min(...shifts),
-    hi = Math.max(...shifts);
-  const range = lo === hi ? `${lo}` : `${lo}–${hi}`;
-  return [
-    ...rest,
-    `${narrowing.length} structured layer(s) shift the sum-pool output E right by ${range} bit(s) to fit the MAC inputs (--verbose lists them; --set mac.actBits=16 keeps more bits)`,
-  ];
+  const overflow = notes.filter((n) => /^\S+: E exact /.test(n));
+  const rest = notes.filter((n) => !narrowing.includes(n) && !overflow.includes(n));
+  const out = [...rest];
+  if (narrowing.length > 0) {
+    const shifts = narrowing.map((n) => Number(/shifted right by (\d+)/.exec(n)?.[1] ?? 0));
+    const lo = Math.min(...shifts),
+      hi = Math.max(...shifts);
+    const range = lo === hi ? `${lo}` : `${lo}–${hi}`;
+    out.push(
+      `${narrowing.length} structured layer(s) shift the sum-pool output E right by ${range} bit(s) to fit the MAC inputs (--verbose lists them; --e-bits exact keeps every bit)`,
+    );
+  }
+  if (overflow.length > 0)
+    out.push(
+      `${overflow.length} structured layer(s) keep an exact E whose worst-case input could overflow the int32 accumulator; their calibrated range does not (--verbose lists them)`,
+    );
+  return out;
 }
 
 export function compileSummary(r: BackResult, hw: HwConfig, dir: string): string {
@@ -62,6 +70,7 @@ export function compileSummary(r: BackResult, hw: HwConfig, dir: string): string
     `  SRAM peak    ${sram} bytes`,
     `  MAC work     ${int(macs)} MACs`,
     `  SPU work     ${int(poolOutputs)} window sums (${int(poolAdds)} adds as adder trees)`,
+    `  parameters   ${weightPlacementText(placeWeights(p, hw))}`,
     "",
   ].join("\n");
 }

@@ -16,7 +16,9 @@ function valueAt(hw: HwConfig, path: string): unknown {
 }
 
 function fmt(x: unknown): string {
-  return typeof x === "number" ? (Number.isFinite(x) ? String(x) : x > 0 ? "inf" : "-inf") : String(x);
+  if (typeof x !== "number") return String(x);
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  return String(Number(x.toPrecision(6)));
 }
 
 function table(rows: readonly Row[]): string {
@@ -59,7 +61,34 @@ export function formatHwText(hw: HwConfig): string {
       "units that leak and occupy area",
     ]),
   ];
-  out.push("", "derived", table([header, ...derived]));
+  const t = hw.tech;
+  const tech: Row[] = [
+    ["node", `${hw.techNm}`, "nm", `${t.kind}, nominal supply ${t.vnom} V`],
+    ["dynamic energy", fmt(t.dynamic.value), "x 45 nm 0.9 V", t.dynamic.why],
+    ["leakage power", fmt(t.leakage.value), "x 45 nm 0.9 V", `logic at ${hw.vdd} V: ${t.leakage.why}`],
+    ["SRAM leakage", fmt(t.sramLeakage.value), "x 45 nm 0.9 V", `SRAM at ${hw.vddSram} V: ${t.sramLeakage.why}`],
+    ["area", fmt(t.area.value), "x 45 nm", t.area.why],
+    ["clock", fmt(hw.clock_mhz), "MHz", t.clock],
+  ];
+  const plan: Row[] = [
+    ...Object.entries(hw.floorplan.sideMm)
+      .filter(([, v]) => v > 0)
+      .map(([u, v]): Row => [`floorplan.${u}`, fmt(v), "mm", "side of the block as a square (its area x instances)"]),
+    [
+      "floorplan.macPitch",
+      fmt(hw.floorplan.macPitchMm),
+      "mm",
+      "side of one MAC cell: the hop of every pipeline register",
+    ],
+    ...Object.entries(hw.floorplan.flops).map(([u, n]): Row => [
+      `flops.${u}`,
+      fmt(n),
+      "per instance",
+      "flip-flops clocked per busy cycle (clock tree energy)",
+    ]),
+  ];
+  out.push("", "technology (every derived price below carries these factors)", table([header, ...tech]));
+  out.push("", "derived", table([header, ...derived, ...plan]));
   for (const t of TABLES) {
     const entries = hw[t.name];
     out.push("", `${t.name}: ${t.doc}`);

@@ -2,6 +2,8 @@
 import type { HwConfig, Sourced } from "../../isa/hw/types.js";
 import type { ReportLike } from "../report-types.js";
 import type { ComparisonRow } from "../compare-table.js";
+import type { EPolicyReport } from "../compare-e.js";
+import type { IsoAreaMachine } from "../iso-area.js";
 import {
   energySpec,
   layerCyclesSpec,
@@ -25,25 +27,56 @@ figure { margin: 1em 0; } figure.chart svg { max-width: 100%; height: auto; }
 .grid { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; } table.layers td, table.layers th { font-size: 0.85em; padding: 2px 8px; } .src { color: #666; font-size: 0.85em; text-align: left; }
 `;
 
+function ratioCell(ratio: number | null | undefined, lowerIsBetter: boolean): string {
+  if (ratio === null || ratio === undefined) return "<td>–</td>";
+  const cls = ratio === 1 ? "" : ratio < 1 === lowerIsBetter ? "better" : "worse";
+  return `<td class="${cls}">${ratio.toFixed(3)}×</td>`;
+}
+
 function comparisonTable(rows: readonly ComparisonRow[]): string {
+  const iso = rows.some((r) => r.isoDense !== undefined);
   const body = rows
-    .map((r) => {
-      const cls =
-        r.ratio === null
-          ? ""
-          : r.ratio < 1
-            ? r.lowerIsBetter
-              ? "better"
-              : "worse"
-            : r.ratio > 1
-              ? r.lowerIsBetter
-                ? "worse"
-                : "better"
-              : "";
-      return `<tr><td>${esc(r.metric)}</td><td>${esc(r.dense)}</td><td>${esc(r.structured)}</td><td class="${cls}">${r.ratio === null ? "–" : r.ratio.toFixed(3) + "×"}</td></tr>`;
-    })
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.metric)}</td><td>${esc(r.dense)}</td><td>${esc(r.structured)}</td>${ratioCell(r.ratio, r.lowerIsBetter)}` +
+        (iso ? `<td>${esc(r.isoDense ?? "–")}</td>${ratioCell(r.isoRatio, r.lowerIsBetter)}` : "") +
+        "</tr>",
+    )
     .join("\n");
-  return `<table><thead><tr><th>metric</th><th>dense</th><th>structured</th><th>structured / dense</th></tr></thead><tbody>${body}</tbody></table>`;
+  const isoHead = iso ? "<th>dense, same area</th><th>structured / dense (same area)</th>" : "";
+  return `<table><thead><tr><th>metric</th><th>dense</th><th>structured</th><th>structured / dense (same machine)</th>${isoHead}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function ePolicySection(e: EPolicyReport): string {
+  const widths = Object.entries(e.layers_by_bits)
+    .map(([b, n]) => `${n} layer(s) at ${b} bits`)
+    .join(", ");
+  const err = (label: string, x: EPolicyReport["error_vs_fp32"]) =>
+    x
+      ? `<tr><td>${esc(label)}</td><td>${x.cosine.toFixed(6)}</td><td>${x.max_abs_error.toPrecision(3)}</td><td>${(100 * x.max_rel_error).toFixed(2)} %</td></tr>`
+      : "";
+  const rows =
+    err("structured int8 output (this policy)", e.error_vs_fp32) + err("with exact E", e.exact_error_vs_fp32);
+  const shifts =
+    e.shifted_layers > 0 && e.shift_range
+      ? ` ${e.shifted_layers} layer(s) shift E right by ${e.shift_range[0]}–${e.shift_range[1]} bit(s).`
+      : "";
+  return `<p>E, the sum-pool output that feeds the MAC array: <b>${esc(e.description)}</b>; ${esc(widths || "no structured layers")}.${esc(shifts)}</p>
+${rows ? `<table><thead><tr><th>against the fp32 structured network on this input</th><th>cosine</th><th>max |error|</th><th>of max |output|</th></tr></thead><tbody>${rows}</tbody></table>` : `<p class="sub">Output error not measured (timing-only run).</p>`}`;
+}
+
+function isoSection(iso: IsoAreaMachine, hw: HwConfig, rows: readonly ComparisonRow[]): string {
+  const pick = ["cycles", "energy total (µJ)", "area total (mm²)", "MACs", "DRAM bytes"];
+  const body = rows
+    .filter((r) => pick.includes(r.metric))
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.metric)}</td>${ratioCell(r.ratio, r.lowerIsBetter)}${ratioCell(r.isoRatio, r.lowerIsBetter)}</tr>`,
+    )
+    .join("\n");
+  return `<p>Same machine: dense and structured both run on <code>${esc(hw.id)}</code> (${iso.targetMm2.toFixed(4)} mm²), which carries the sum-pool unit and its buffer${hw.mac.actBits > 8 ? " and 16×8 multipliers" : ""} for the structured lowering.
+Same area: dense also runs on <code>${esc(iso.hw.id)}</code> (${iso.areaMm2.toFixed(4)} mm²): ${esc(iso.what)}.</p>
+<table><thead><tr><th>structured / dense</th><th>same machine</th><th>same area</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function sourcedTable(title: string, entries: Readonly<Record<string, Sourced>>): string {
@@ -60,9 +93,15 @@ function hwTable(hw: HwConfig): string {
   const rows: [string, string][] = [
     ["id", hw.id],
     ["hash", hw.hash],
-    ["technology", `${hw.techNm} nm`],
+    [
+      "technology",
+      `${hw.techNm} nm ${hw.tech.kind}, logic ${hw.vdd} V, SRAM ${hw.vddSram} V (dynamic energy x ${hw.tech.dynamic.value.toPrecision(3)} of 45 nm 0.9 V: ${hw.tech.dynamic.why})`,
+    ],
     ["clock", `${hw.clock_mhz} MHz`],
-    ["MAC array", `${hw.mac.rows} × ${hw.mac.cols}, ${hw.mac.dataflow}, ${hw.mac.actBits}-bit activations`],
+    [
+      "MAC array",
+      `${hw.mac.rows} × ${hw.mac.cols}, ${hw.mac.dataflow}, ${hw.mac.actBits}×8-bit multipliers, input reuse ${hw.mac.inputReuse}`,
+    ],
     ["sum-pool unit", `${hw.pool.lanes} adders, ${hw.pool.mode}, ${hw.pool.outBits}-bit output`],
     ["vector unit", `${hw.vector.lanes} lanes`],
     [
@@ -75,6 +114,7 @@ function hwTable(hw: HwConfig): string {
       `SRAM ${b}`,
       `${s.kib} KiB, ${s.banks} banks, ${s.rowBits}-bit rows`,
     ]),
+    ["weight store", hw.wstore.kib > 0 ? `${hw.wstore.kib} KiB on chip` : "none (parameters from DRAM)"],
   ];
   return `<table><tbody>${rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td style="text-align:left">${esc(v)}</td></tr>`).join("")}</tbody></table>`;
 }
@@ -104,6 +144,9 @@ export interface ComparePage {
   readonly rows: readonly ComparisonRow[];
   readonly hw: HwConfig;
   readonly sweep?: readonly SweepPoint[];
+  readonly ePolicy?: EPolicyReport;
+  /** compare --iso-area: the same-area machine and dense's report on it. */
+  readonly iso?: { readonly machine: IsoAreaMachine; readonly dense: ReportLike };
 }
 
 /** The comparison page as one HTML string. */
@@ -129,6 +172,8 @@ export async function comparePage(p: ComparePage): Promise<string> {
 Structured convolutions (Bhalgat et al., NeurIPS 2020) run as a sum-pool on the adder array followed by a small convolution on the MAC array.</p>
 <h2>Side by side</h2>
 ${comparisonTable(p.rows)}
+${p.ePolicy ? `<h2>Sum-pool output E</h2>\n${ePolicySection(p.ePolicy)}` : ""}
+${p.iso ? `<h2>Same machine and same area</h2>\n${isoSection(p.iso.machine, p.hw, p.rows)}` : ""}
 <h2>Charts</h2>
 <div class="grid">${charts.join("\n")}</div>
 <h2>Layers</h2>

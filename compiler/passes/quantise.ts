@@ -4,17 +4,19 @@
 // Weights (dense W, or alpha of a structured layer): symmetric per output channel, s_w[o] = max|w[o]| / 127.
 // conv/fc: acc = sum q_w * q_x (int32), bias = round(b / (s_x * s_w)), requant = s_x * s_w / s_out as
 //   mult / 2^shift with mult in [2^14, 2^15); clamp from the fused ReLU/ReLU6 in integer units.
-// Structured conv/fc: E = exact integer window sum of the int8 input (|E| <= 127 * volume). The MAC reads E
-//   with eBits = min(mac.actBits, pool.outBits) bits, so E is brought there by a rounding right shift eShift
-//   and then saturated (the pool instruction's `shift` and `bits`); E's scale is s_x * 2^eShift.
-//   eRange "worst": eShift is the smallest shift that makes the WORST-CASE sum (127 * volume) fit eBits bits
-//     and keeps the worst-case accumulator within int32: E never saturates, but an 8-bit MAC loses up to
-//     log2(volume) bits of E.
-//   eRange "calibrated" (default): the smallest shift that holds the CALIBRATED max |E| (outliers saturate),
-//     still keeping the int32 guarantee, and never more than "worst". On ResNet-56 struct-a with 8-bit MAC
-//     inputs this lifts the int8-vs-fp32 logit cosine from ~0.98 to ~0.99; with mac.actBits = 16 both keep
-//     eShift = 0 (exact E, dearer 8x16 multiplies). That is the precision/energy trade-off, and every shifted
-//     layer is listed in the notes.
+// Structured conv/fc: E = exact integer window sum of the int8 input (|E| <= 127 * volume). The E policy decides
+//   how E reaches the MAC array (the pool instruction's `bits` and `shift`; E's scale is s_x * 2^eShift):
+//   exact (default): E keeps every bit: eBits is the narrowest of 8/16/32 that holds the worst-case sum
+//     127 * volume, eShift 0, so the structured lowering computes exactly what the structured convolution does;
+//     a MAC array narrower than E pays for it in passes (simulator/work-mac.ts). The one exception keeps the
+//     int32 accumulator exact: when even the calibrated max |E| times the largest row sum of |int8 weights|
+//     could overflow int32, E is shifted by the smallest amount that prevents it, and a note says so.
+//   narrow to 8 or 16 bits (--e-bits, lossy, only on request): eBits = min(exact width, requested), and E is
+//     brought there by a rounding right shift then saturated:
+//     eRange "calibrated" (default): the smallest shift that holds the CALIBRATED max |E| (outliers saturate),
+//       keeping the worst-case accumulator within int32, never more than "worst";
+//     eRange "worst": the smallest shift that makes the WORST-CASE sum fit (E never saturates).
+//   Every shifted layer is listed in the notes.
 // Residual add: out = roundShift(a*ma + b*mb, shift) with ma/2^shift = s_a/s_out, mb/2^shift = s_b/s_out.
 // avgpool / gap: sum * mult >> shift with mult/2^shift = s_in / (window * s_out).
 // maxpool keeps its input's scale (max commutes with a positive scale): mult 1, shift 0, lo/hi -127..127
@@ -124,17 +126,26 @@ export interface QuantiseResult {
 }
 
 /**
- * How eShift of a structured layer is chosen. "worst": E can never saturate (shift for 127 x window volume).
- * "calibrated": the smallest shift that holds the calibrated max |E| (outliers saturate), never more than "worst".
+ * How eShift of a narrowed structured layer is chosen. "worst": E can never saturate (shift for 127 x window
+ * volume). "calibrated": the smallest shift that holds the calibrated max |E| (outliers saturate), never more
+ * than "worst".
  */
 export type ERange = "worst" | "calibrated";
 
-export function quantise(
-  lp: FrontProgram,
-  cal: Calibration,
-  hw: QuantHw,
-  eRange: ERange = "calibrated",
-): QuantiseResult {
+/** What a structured layer's sum-pool output E is given: every bit (default), or a lossy narrowing on request. */
+export type EPolicy =
+  { readonly kind: "exact" } | { readonly kind: "narrow"; readonly bits: 8 | 16; readonly range: ERange };
+
+export const EXACT_E: EPolicy = { kind: "exact" };
+
+/** One line naming the policy, for reports. */
+export function describeEPolicy(p: EPolicy): string {
+  return p.kind === "exact"
+    ? "exact: the narrowest of 8/16/32 bits that holds the worst-case window sum, no shift"
+    : `narrowed to ${p.bits} bits by a ${p.range} right shift (lossy, --e-bits ${p.bits})`;
+}
+
+export function quantise(lp: FrontProgram, cal: Calibration, policy: EPolicy = EXACT_E): QuantiseResult {
   const notes: string[] = [];
   const ranges = unifyConcatRanges(lp, cal.tensors);
   const scales = new Map<string, number>();
@@ -149,8 +160,7 @@ export function quantise(
     return s;
   };
   scales.set(lp.input.name, scaleForRange(rangeOf(lp.input.name)));
-  const eBits = Math.min(hw.mac.actBits, hw.pool.outBits) as 8 | 16;
-  const ectx: EContext = { cal, eRange, eBits, notes, placeholders: lp.placeholders === true };
+  const ectx: EContext = { cal, policy, notes, placeholders: lp.placeholders === true };
 
   const layers = lp.layers.map((l): AnyLayer => {
     const sIn = scaleOf(l.inputs[0]!);
@@ -225,21 +235,62 @@ export function quantise(
 
 interface EContext {
   readonly cal: Calibration;
-  readonly eRange: ERange;
-  readonly eBits: 8 | 16;
+  readonly policy: EPolicy;
   readonly notes: string[];
   readonly placeholders: boolean;
 }
 
-/** eShift of a structured layer whose window sums `volume` int8 values and whose MAC sums `terms` products. */
-function chooseEShift(l: Layer, volume: number, terms: number, sIn: number, ctx: EContext): number {
-  const worst = sumShift(volume, ctx.eBits, terms);
+/** The narrowest of 8/16/32 signed bits that holds the worst-case window sum of `volume` int8 values. */
+export function exactEBits(volume: number): 8 | 16 | 32 {
+  const worst = Q_MAX * volume;
+  return worst <= 2 ** 7 - 1 ? 8 : worst <= 2 ** 15 - 1 ? 16 : 32;
+}
+
+/** Largest sum of |q| over one output channel's weights: with |E| <= m, |acc| <= m x this. */
+function maxRowAbs(q: Int8Array, cout: number): number {
+  const per = q.length / cout;
+  let best = 0;
+  for (let o = 0; o < cout; o++) {
+    let s = 0;
+    for (let i = o * per; i < (o + 1) * per; i++) s += Math.abs(q[i]!);
+    best = Math.max(best, s);
+  }
+  return best;
+}
+
+/** eBits and eShift of a structured layer whose window sums `volume` int8 values into `terms` int8 products. */
+function chooseE(
+  l: Layer,
+  volume: number,
+  terms: number,
+  weights: ArrayLike<number>,
+  cout: number,
+  sIn: number,
+  ctx: EContext,
+): { eBits: 8 | 16 | 32; eShift: number } {
+  const exactBits = exactEBits(volume);
+  const maxE = Math.ceil((ctx.cal.sums.get(l.name) ?? Infinity) / sIn); // calibrated max |E|, input code units
+  if (ctx.policy.kind === "exact") {
+    // Placeholder weights are zeros: their rows sum to 0 (no pass over them).
+    const rows = ctx.placeholders ? 0 : maxRowAbs(quantizeWeights(weights, cout).q, cout);
+    if (Q_MAX * volume * rows <= INT32_MAX) return { eBits: exactBits, eShift: 0 };
+    let s = 0;
+    while (Number.isFinite(maxE) && roundShift(maxE, s) * rows > INT32_MAX) s++;
+    if (!Number.isFinite(maxE)) s = sumShift(volume, exactBits, terms);
+    ctx.notes.push(
+      s === 0
+        ? `${l.name}: E exact (${exactBits}-bit); a worst-case input could overflow the int32 accumulator (window ${volume} x weight row sum ${rows}), the calibrated range does not`
+        : `${l.name}: E shifted right by ${s} bit${s > 1 ? "s" : ""} to keep the int32 accumulator exact (calibrated max |E| ${maxE} x weight row sum ${rows}); otherwise exact`,
+    );
+    return { eBits: exactBits, eShift: s };
+  }
+  const eBits = Math.min(exactBits, ctx.policy.bits) as 8 | 16;
+  const worst = sumShift(volume, eBits, terms);
   let s = worst;
-  if (ctx.eRange === "calibrated") {
-    const maxE = (ctx.cal.sums.get(l.name) ?? Infinity) / sIn; // in input code units
-    const top = 2 ** (ctx.eBits - 1);
+  if (ctx.policy.range === "calibrated") {
+    const top = 2 ** (eBits - 1);
     for (s = 0; s < worst; s++) {
-      const fits = roundShift(Math.ceil(maxE), s) <= top - 1;
+      const fits = roundShift(maxE, s) <= top - 1;
       // Saturated E is at most 2^(eBits-1) in magnitude: the accumulator must still fit int32.
       const safe = Math.min(roundShift(Q_MAX * volume, s), top) * Q_MAX * terms <= INT32_MAX;
       if (fits && safe) break;
@@ -247,10 +298,10 @@ function chooseEShift(l: Layer, volume: number, terms: number, sIn: number, ctx:
   }
   if (s > 0)
     ctx.notes.push(
-      `${l.name}: E (window ${volume}, worst case ${Q_MAX * volume}) shifted right by ${s} bit${s > 1 ? "s" : ""} to ${ctx.eBits}-bit MAC inputs` +
-        (ctx.eRange === "calibrated" ? ` (calibrated; worst case needs ${worst})` : ""),
+      `${l.name}: E (window ${volume}, worst case ${Q_MAX * volume}) shifted right by ${s} bit${s > 1 ? "s" : ""} to ${eBits}-bit MAC inputs` +
+        (ctx.policy.range === "calibrated" ? ` (calibrated; worst case needs ${worst})` : ""),
     );
-  return s;
+  return { eBits, eShift: s };
 }
 
 function convQuant(l: ConvLayer, sIn: number, sOut: number, ctx: EContext): ConvQuant {
@@ -260,15 +311,13 @@ function convQuant(l: ConvLayer, sIn: number, sOut: number, ctx: EContext): Conv
   const depthwise = l.groups > 1;
   const volume = (depthwise ? 1 : l.cin - c + 1) * (l.kh - n + 1) * (l.kw - n + 1);
   const terms = (depthwise ? 1 : c) * n * n;
-  const eShift = chooseEShift(l, volume, terms, sIn, ctx);
-  const e = { eBits: ctx.eBits, eShift };
-  return macQuant(l, alpha, l.bias, l.cout, sIn * 2 ** eShift, sOut, terms, e, ctx.placeholders);
+  const e = chooseE(l, volume, terms, alpha, l.cout, sIn, ctx);
+  return macQuant(l, alpha, l.bias, l.cout, sIn * 2 ** e.eShift, sOut, terms, e, ctx.placeholders);
 }
 
 function fcQuant(l: FcLayer, sIn: number, sOut: number, ctx: EContext): ConvQuant {
   if (!l.structured) return macQuant(l, l.weight, l.bias, l.P, sIn, sOut, l.Q, undefined, ctx.placeholders);
   const { R, alpha } = l.structured;
-  const eShift = chooseEShift(l, l.Q - R + 1, R, sIn, ctx);
-  const e = { eBits: ctx.eBits, eShift };
-  return macQuant(l, alpha, l.bias, l.P, sIn * 2 ** eShift, sOut, R, e, ctx.placeholders);
+  const e = chooseE(l, l.Q - R + 1, R, alpha, l.P, sIn, ctx);
+  return macQuant(l, alpha, l.bias, l.P, sIn * 2 ** e.eShift, sOut, R, e, ctx.placeholders);
 }

@@ -4,9 +4,17 @@
 // key maps, and the result is resolved once: defaults, derived values, prices, id, hash, frozen.
 
 import { InputError } from "../errors.js";
-import { BUFFERS } from "../instructions.js";
 import edge from "../configs/edge.json" with { type: "json" };
 import tiny from "../configs/tiny.json" with { type: "json" };
+import lp28 from "../configs/lp28.json" with { type: "json" };
+import lp28v7 from "../configs/lp28-0v7.json" with { type: "json" };
+import iot22v8 from "../configs/iot22-0v8.json" with { type: "json" };
+import iot22v5 from "../configs/iot22-0v5.json" with { type: "json" };
+import mcu4x4 from "../configs/mcu-4x4.json" with { type: "json" };
+import mobile7 from "../configs/mobile7.json" with { type: "json" };
+import eyeriss65 from "../configs/eyeriss65.json" with { type: "json" };
+import dvas40 from "../configs/dvas40.json" with { type: "json" };
+import vega22 from "../configs/vega22.json" with { type: "json" };
 import {
   HW_SCHEMA,
   LEAVES,
@@ -20,22 +28,24 @@ import {
   type LeafSpec,
   type Scalar,
 } from "./schema.js";
-import {
-  configHash,
-  configId,
-  derivedEnergy,
-  derivedUnitFigure,
-  dramBytesPerCycle,
-  extrasKey,
-  sramBytes,
-  unitInstances,
-  type HwParams,
-} from "./derive.js";
+import { resolveCore, resolveLayers } from "./build.js";
 import { didYouMean } from "./suggest.js";
-import type { BufferName, HwConfig, Sourced, SramConfig } from "./types.js";
+import type { HwConfig } from "./types.js";
 
 /** The built-in presets, by name. */
-export const PRESET_DOCUMENTS: Readonly<Record<string, unknown>> = { edge, tiny };
+export const PRESET_DOCUMENTS: Readonly<Record<string, unknown>> = {
+  edge,
+  tiny,
+  lp28,
+  "lp28-0v7": lp28v7,
+  "iot22-0v8": iot22v8,
+  "iot22-0v5": iot22v5,
+  "mcu-4x4": mcu4x4,
+  mobile7,
+  eyeriss65,
+  dvas40,
+  vega22,
+};
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESET_DOCUMENTS);
 export const DEFAULT_PRESET = "edge";
 
@@ -247,6 +257,26 @@ export function setLayer(arg: string): Layer {
   return layer;
 }
 
+/**
+ * Several --set flags as one layer (later flags win): they are one precedence level, so `--set vdd=0.6
+ * --set clock_mhz=150` asks for 150 MHz at 0.6 V whatever the order of the flags.
+ */
+export function combineLayers(layers: readonly Layer[]): Layer {
+  const out: Layer = {
+    origin: layers.map((l) => l.origin).join(" "),
+    provenance: layers[0]?.provenance ?? "--set",
+    values: new Map(),
+    prices: new Map(),
+    sources: new Map(),
+  };
+  for (const l of layers) {
+    for (const [k, v] of l.values) out.values.set(k, v);
+    for (const [k, v] of l.prices) out.prices.set(k, v);
+    for (const [k, v] of l.sources) out.sources.set(k, v);
+  }
+  return out;
+}
+
 /** The layers of a preset: the presets it builds on first. */
 export function presetLayers(name: string, seen: readonly string[] = []): Layer[] {
   const doc = PRESET_DOCUMENTS[name];
@@ -277,133 +307,15 @@ export function presetConfig(name: string): HwConfig {
  * `preset` names the preset the id is built from.
  */
 export function buildFromLayers(layers: readonly Layer[], preset: string): HwConfig {
-  const where = layers.map((l) => l.origin).join(" + ");
-  const { values, sources, prices, description } = mergeLayers(layers);
-  for (const [path] of LEAVES) if (!values.has(path)) throw new InputError(`${where}: missing key '${path}'`);
-
-  const num = (k: string) => values.get(k) as number;
-  const sram = Object.fromEntries(
-    BUFFERS.map((b) => {
-      const kib = num(`sram.${b}.kib`);
-      const s: SramConfig = {
-        kib,
-        banks: num(`sram.${b}.banks`),
-        rowBits: num(`sram.${b}.rowBits`),
-        bytes: sramBytes(kib),
-      };
-      return [b, s];
-    }),
-  ) as Record<BufferName, SramConfig>;
-  const ideal = values.get("dram.ideal") as boolean;
-  const params: HwParams = {
-    techNm: num("techNm"),
-    mac: {
-      rows: num("mac.rows"),
-      cols: num("mac.cols"),
-      dataflow: values.get("mac.dataflow") as HwConfig["mac"]["dataflow"],
-      actBits: num("mac.actBits") as 8 | 16,
-      weightBits: 8,
-      accBits: 32,
-    },
-    pool: {
-      lanes: num("pool.lanes"),
-      mode: values.get("pool.mode") as HwConfig["pool"]["mode"],
-      outBits: num("pool.outBits") as 8 | 16 | 32,
-      fill: num("pool.fill"),
-    },
-    vector: { lanes: num("vector.lanes"), fill: num("vector.fill") },
-    sram,
-  };
-
-  const tables: Record<string, Record<string, Sourced>> = { energy: {}, leakage: {}, area: {} };
-  for (const t of TABLES) {
-    for (const key of t.keys) {
-      const given = prices.get(`${t.name}.${key}`);
-      let entry: Sourced | undefined = given;
-      if (entry === undefined && t.derivable(key))
-        entry = t.name === "energy" ? derivedEnergy(key, params) : derivedUnitFigure(t.name, key, params);
-      if (entry === undefined)
-        throw new InputError(
-          `${where}: the ${t.name} table has no price for counter '${key}' (add ${t.name}.${key} in ${t.unitOf(key)})`,
-        );
-      tables[t.name]![key] = entry;
-    }
-  }
-
-  const clock = num("clock_mhz");
-  const core: Omit<HwConfig, "id" | "hash"> = {
-    preset,
-    ...(description !== undefined ? { description } : {}),
-    techNm: params.techNm,
-    clock_mhz: clock,
-    mac: params.mac,
-    pool: params.pool,
-    vector: params.vector,
-    dram: {
-      gbps: num("dram.gbps"),
-      latency: ideal ? 0 : num("dram.latency"),
-      ideal,
-      bytesPerCycle: dramBytesPerCycle(num("dram.gbps"), clock, ideal),
-    },
-    sram,
-    issueCycles: num("issueCycles"),
-    energy: tables["energy"]!,
-    leakage: tables["leakage"]!,
-    area: tables["area"]!,
-    peak: {
-      macsPerCycle: params.mac.rows * params.mac.cols,
-      addsPerCycle: params.pool.lanes,
-      vecPerCycle: params.vector.lanes,
-    },
-    sources: Object.fromEntries(LEAVES.map(([p]) => [p, sources.get(p) ?? "default"])),
-    instances: unitInstances(params),
-  };
-  const hash = configHash(core);
-  const extras = extrasKey(values, explicitPrices(prices));
-  return deepFreeze({ id: configId(core, hash, extras, presetExtras(preset)), hash, ...core });
-}
-
-/** Flattens layers, later winning; a price keeps the source its layer gave, else "user override". */
-function mergeLayers(layers: readonly Layer[]) {
-  const values = new Map<string, Scalar>();
-  const sources = new Map<string, string>();
-  const prices = new Map<string, Sourced>();
-  let description: string | undefined;
-  for (const l of layers) {
-    for (const [k, v] of l.values) {
-      values.set(k, v);
-      sources.set(k, l.sources.get(k) ?? l.provenance);
-    }
-    for (const [k, s] of l.sources) sources.set(k, s);
-    for (const [k, p] of l.prices) {
-      const [table, ...rest] = k.split(".");
-      const unit = tableSpec(table!)!.unitOf(rest.join("."));
-      prices.set(k, { value: p.value, unit, source: p.source ?? `user override (${l.origin})` });
-    }
-    if (l.description !== undefined) description = l.description;
-  }
-  return { values, sources, prices, description };
-}
-
-function explicitPrices(prices: ReadonlyMap<string, Sourced>): Map<string, number> {
-  return new Map([...prices].map(([k, v]) => [k, v.value]));
+  return resolveLayers(layers, preset, presetExtras(preset));
 }
 
 /** The id-relevant inputs of a preset as given, to tell a variant from the preset itself. */
 function presetExtras(name: string): string {
   let x = presetExtrasCache.get(name);
   if (x === undefined) {
-    const m = mergeLayers(presetLayers(name));
-    x = extrasKey(m.values, explicitPrices(m.prices));
+    x = resolveCore(presetLayers(name), name).extras;
     presetExtrasCache.set(name, x);
-  }
-  return x;
-}
-
-function deepFreeze<T>(x: T): T {
-  if (x !== null && typeof x === "object" && !Object.isFrozen(x)) {
-    Object.freeze(x);
-    for (const v of Object.values(x)) deepFreeze(v);
   }
   return x;
 }
@@ -433,7 +345,7 @@ export function resolveHw(opts: {
   const preset = fileLayer?.base ?? opts.preset ?? DEFAULT_PRESET;
   const layers = [...presetLayers(preset)];
   if (fileLayer) layers.push(fileLayer);
-  for (const s of opts.sets ?? []) layers.push(setLayer(s));
+  if (opts.sets !== undefined && opts.sets.length > 0) layers.push(combineLayers(opts.sets.map(setLayer)));
   return buildFromLayers(layers, preset);
 }
 

@@ -17,7 +17,11 @@ import {
 
 function leafSchema(path: string, spec: LeafSpec): Record<string, unknown> {
   const description = `${spec.doc}${spec.unit ? ` [${spec.unit}]` : ""}`;
-  const common = { description, default: defaultOf(path) };
+  const d = defaultOf(path);
+  const common =
+    d === undefined
+      ? { description: `${description}; derived when absent: ${spec.derived}` }
+      : { description, default: d };
   switch (spec.type) {
     case "number":
       return {
@@ -131,7 +135,7 @@ export function hwReferenceMarkdown(): string {
   );
   for (const [p, spec] of LEAVES)
     L.push(
-      `| \`${p}\` | ${mdEscape(describeAllowed(spec))} | ${String(defaultOf(p))} | ${spec.unit} | ${mdEscape(spec.doc)} |`,
+      `| \`${p}\` | ${mdEscape(describeAllowed(spec))} | ${defaultOf(p) === undefined ? "derived" : String(defaultOf(p))} | ${spec.unit} | ${mdEscape(spec.doc)}${spec.derived ? `; when absent: ${mdEscape(spec.derived)}` : ""} |`,
     );
   L.push(
     "",
@@ -146,12 +150,28 @@ export function hwReferenceMarkdown(): string {
     "| `peak.macsPerCycle` | `mac.rows * mac.cols` |",
     "| `peak.addsPerCycle` | `pool.lanes` |",
     "| `peak.vecPerCycle` | `vector.lanes` |",
-    "| `instances.<unit>` | MAC cells, sum-pool adders, vector lanes, 2 DMA engines (load, store), 1 per SRAM buffer |",
-    "| `id` | preset name + parameter string (`16x16ws-a8-p128x16sep-v16-act128k-…-d4g-500mhz`); `-x` + 8 hex digits of the hash when the config also differs from its preset in something the string does not show |",
+    "| `instances.<unit>` | MAC cells, sum-pool adders, vector lanes, 2 DMA engines (load, store), 1 per SRAM buffer of more than 0 KiB, 1 weight store when `wstore.kib` > 0 |",
+    "| `mac.psumBits` | `min(accBits, actBits + weightBits + ceil(log2 rows))`: the partial sums the array forwards |",
+    "| `floorplan.sideMm.<unit>` | side of the unit as a square block, `sqrt(area x instances)`: operand wires run half the receiving block's side |",
+    "| `floorplan.flops.<unit>` | flip-flops one instance clocks per busy cycle: MAC cell `actBits + psumBits + weightBits`, adder `2 x outBits`, vector lane 128, DMA engine 224 |",
+    "| `id` | preset name + parameter string (`16x16ws-a16-p128x16sep-v16-act128k-…-d4g-45nm0v9-500mhz`); `-x` + 8 hex digits of the hash when the config also differs from its preset in something the string does not show |",
     "| `hash` | first 16 hex digits of the SHA-256 of the canonical resolved JSON (values and units, without id, hash and source strings) |",
     "",
     "The ISA addresses SRAM with 16-bit fields in 16-byte units, so a buffer may hold at most 1024 KiB;",
     "`configFitsIsa(hw)` reports a configuration that does not fit.",
+    "",
+    "## Technology, supply and clock",
+    "",
+    "Every price below is derived for `techNm` and `vdd` (SRAM prices for `vddSram`) from the 45 nm / 0.9 V base table",
+    "(isa/hw/tech/): across planar nodes Stillmaker & Baas 2017 (Accelergy's table), FinFET nodes anchored to Jouppi et al.",
+    "ISCA 2021 (k = 0.35 at 7 nm), within a node CV^2; leakage like dynamic energy across nodes and by the subthreshold/DIBL",
+    "model within one; area by S&B's table; SRAM from a least-squares fit over the CACTI rows (capacity, row width, banks,",
+    "node). One rule resolves the layers: **a technology-dependent figure given in a layer holds at that layer's node and",
+    "supply; a later layer that changes `techNm` or `vdd` without restating it re-derives it**. So `--set techNm=22",
+    "--set vdd=0.6` re-derives the prices, the leakage and the clock (alpha-power law from the preset's design point); a",
+    "layer that changes the node alone moves `vdd` to the node's nominal supply; a clock given at a lower supply than the",
+    "design point below it may not exceed what the alpha-power law allows (an error), and a price given with `--set` wins",
+    "outright. Several `--set` flags are one layer.",
     "",
     "## Price tables",
     "",
@@ -161,7 +181,7 @@ export function hwReferenceMarkdown(): string {
     L.push(`### \`${t.name}\``, "", `${t.doc}.`, "", "| entry | unit | edge | source (edge) |", "|---|---|---|---|");
     for (const k of t.keys) {
       const e = edge[t.name][k]!;
-      L.push(`| \`${t.name}.${k}\` | ${t.unitOf(k)} | ${e.value} | ${mdEscape(e.source)} |`);
+      L.push(`| \`${t.name}.${k}\` | ${t.unitOf(k)} | ${Number(e.value.toPrecision(6))} | ${mdEscape(e.source)} |`);
     }
     L.push("");
   }

@@ -21,12 +21,17 @@ function setAt(doc: Record<string, unknown>, path: string, value: unknown): void
 export function hwDocument(hw: HwConfig): Record<string, unknown> {
   const doc: Record<string, unknown> = { preset: hw.preset };
   if (hw.description !== undefined) doc["description"] = hw.description;
+  // A value the configuration derived (a supply from the node, a clock by the alpha-power law) is left out: the
+  // document re-derives it the same way, and writing it would make it look given.
+  const derived = (path: string) => hw.sources?.[path]?.startsWith("derived:") === true;
   for (const [path] of LEAVES) {
     const v = valueAt(hw, path);
-    if (v !== undefined) setAt(doc, path, v);
+    if (v !== undefined && !derived(path)) setAt(doc, path, v);
   }
   if (hw.sources)
-    doc["sources"] = Object.fromEntries(Object.entries(hw.sources).filter(([p]) => LEAVES.some(([q]) => q === p)));
+    doc["sources"] = Object.fromEntries(
+      Object.entries(hw.sources).filter(([p]) => LEAVES.some(([q]) => q === p) && !derived(p)),
+    );
   // Prices: only those the settings alone do not give (the preset's table and the values derived from sizes),
   // so that the document names exactly what was overridden and resolves to the same id.
   const implied = resolveHw({ file: { path: "hw.json", text: JSON.stringify(doc) } });

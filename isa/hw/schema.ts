@@ -4,14 +4,17 @@
 // exactly one home and carries its source there.
 
 import edge from "../configs/edge.json" with { type: "json" };
-import { ACTION_COUNTER_NAMES, LEAKING_UNITS } from "../counters.js";
+import { ACTION_COUNTER_NAMES, LEAKING_UNITS, priceUnit } from "../counters.js";
 import { BUFFERS } from "../instructions.js";
+import { NODE_NMS } from "./tech/nodes.js";
 
 export type Scalar = number | boolean | string;
 
 interface LeafBase {
   readonly unit: string;
   readonly doc: string;
+  /** Set when the key may be left out: how its value is derived then. */
+  readonly derived?: string;
 }
 export type LeafSpec =
   | (LeafBase & {
@@ -48,10 +51,10 @@ function sramGroup(doc: string): GroupSpec {
     keys: {
       kib: {
         type: "int",
-        min: 1,
+        min: 0,
         max: 65536,
         unit: "KiB",
-        doc: "capacity (the ISA addresses at most 1024 KiB: see configFitsIsa)",
+        doc: "capacity (the ISA addresses at most 1024 KiB: see configFitsIsa; only the pool buffer may be 0, on a machine without a sum-pool unit)",
       },
       banks: { type: "int", min: 1, max: 64, unit: "banks", doc: "independently accessible banks" },
       rowBits: { type: "enum", values: [32, 64, 128, 256, 512, 1024], unit: "bit", doc: "row (access) width" },
@@ -63,14 +66,42 @@ function sramGroup(doc: string): GroupSpec {
 export const HW_SCHEMA: GroupSpec = {
   doc: "sumac hardware configuration",
   keys: {
-    techNm: { type: "enum", values: [45], unit: "nm", doc: "technology node; only the 45 nm tables are built in" },
+    techNm: {
+      type: "enum",
+      values: NODE_NMS,
+      unit: "nm",
+      doc: "technology node: every dynamic price, leakage and area is scaled from 45 nm to it (isa/hw/tech/nodes.ts)",
+    },
+    vdd: {
+      type: "number",
+      min: 0.3,
+      max: 1.3,
+      unit: "V",
+      doc: "logic supply: dynamic energy scales with CV^2, leakage with the DIBL model, the clock with the alpha-power law; at most 1.1 x the node's nominal supply",
+      derived: "the node's nominal supply (isa/hw/tech/nodes.ts NODES)",
+    },
+    vddSram: {
+      type: "number",
+      min: 0.3,
+      max: 1.3,
+      unit: "V",
+      doc: "SRAM supply (its own rail): SRAM energy scales with (vddSram / nominal)^2",
+      derived: "max(vdd, 0.7 V): 6T SRAM cells keep a 0.7 V floor (low-power-targets.md §3.1, assumption)",
+    },
+    vth: {
+      type: "number",
+      min: 0.1,
+      max: 0.7,
+      unit: "V",
+      doc: "threshold voltage of the alpha-power clock law f ~ (vdd - vth)^1.3 / vdd (vdd must exceed it)",
+    },
     clock_mhz: {
       type: "number",
       min: 0,
       minExclusive: true,
       max: 10000,
       unit: "MHz",
-      doc: "clock frequency of every unit",
+      doc: "clock frequency of every unit; when a later layer changes vdd or techNm without setting it, it is re-derived by the alpha-power law, and a clock set at a lower supply may not exceed what that law allows",
     },
     issueCycles: {
       type: "int",
@@ -93,12 +124,24 @@ export const HW_SCHEMA: GroupSpec = {
         },
         weightBits: { type: "enum", values: [8], unit: "bit", doc: "weight operand width" },
         accBits: { type: "enum", values: [32], unit: "bit", doc: "accumulator width" },
+        inputReuse: {
+          type: "enum",
+          values: ["window", "im2col"],
+          unit: "",
+          doc: "operand feed of a conv: window = each input read from SRAM once per output-channel fold into a line buffer that serves the window; im2col = read once per kernel tap",
+        },
       },
     },
     pool: {
       doc: "sum-pool unit (adder array)",
       keys: {
-        lanes: { type: "int", min: 1, max: 4096, unit: "adders", doc: "adders in the sum-pool array" },
+        lanes: {
+          type: "int",
+          min: 0,
+          max: 4096,
+          unit: "adders",
+          doc: "adders in the sum-pool array (0: the machine has no sum-pool unit and runs dense programs only)",
+        },
         mode: {
           type: "enum",
           values: ["direct", "separable"],
@@ -135,6 +178,19 @@ export const HW_SCHEMA: GroupSpec = {
       doc: "on-chip buffers",
       keys: Object.fromEntries(BUFFERS.map((b) => [b, sramGroup(BUFFER_DOCS[b])])),
     },
+    wstore: {
+      doc: "on-chip weight store (SRAM or MRAM) holding a model's parameters: when they fit, weight and table loads read it instead of DRAM",
+      keys: {
+        kib: {
+          type: "int",
+          min: 0,
+          max: 65536,
+          unit: "KiB",
+          doc: "capacity (0: no weight store, parameters come from DRAM)",
+        },
+        rowBits: { type: "enum", values: [32, 64, 128, 256, 512, 1024], unit: "bit", doc: "row (access) width" },
+      },
+    },
   },
 };
 
@@ -152,9 +208,9 @@ export const TABLES: readonly TableSpec[] = [
   {
     name: "energy",
     keys: ACTION_COUNTER_NAMES,
-    unitOf: (k) => (k.startsWith("sram.") || k.startsWith("dram.") ? "pJ/byte" : "pJ"),
-    derivable: (k) => k.startsWith("sram."),
-    doc: "dynamic energy per counted action (isa/counters.ts); sram.* default to the CACTI-45 nm row of the buffer's geometry",
+    unitOf: priceUnit,
+    derivable: () => true,
+    doc: "dynamic energy per counted action (isa/counters.ts), derived for the configured node and supply unless given; a price given in a layer holds at that layer's node and supply",
   },
   {
     name: "leakage",
@@ -217,9 +273,10 @@ function lookup(doc: unknown, path: string): unknown {
   return cur;
 }
 
-/** The default of a scalar key: its value in the default preset. */
-export function defaultOf(path: string): Scalar {
+/** The default of a scalar key: its value in the default preset (undefined for a derived key the preset leaves out). */
+export function defaultOf(path: string): Scalar | undefined {
   const v = lookup(edge, path);
+  if (v === undefined && LEAF_BY_PATH.get(path)?.derived !== undefined) return undefined;
   if (typeof v !== "number" && typeof v !== "boolean" && typeof v !== "string")
     throw new Error(`edge.json lacks ${path}`);
   return v;

@@ -11,6 +11,10 @@
 // rows carry different inputs anyway, so the streams do not collide. os: the g = min(C, ch) columns of a fold
 // each see a stream of g*kk inputs in which only their own channel's block is non-zero. is: rows hold g
 // channels' taps, the g filters of those channels stream through. A kernel taller than R folds per channel.
+// Operand passes (lead decision, issue 11): a source element wider than the multipliers' activation input
+// (mac.actBits) is fed as ceil(elementBits / actBits) slices, each a whole pass over the array with the same
+// weights (partial products shifted and added in the accumulator):
+//   cycles = passes x (the cycles above).
 
 import type { HwConfig } from "../hw/types.js";
 
@@ -23,6 +27,8 @@ export interface GemmShape {
   readonly N: number;
   /** Depthwise: N channels, each with K taps of its own input. */
   readonly dw: boolean;
+  /** Bits of one source element (8 for int8 activations; 16 or 32 for a wide sum-pool output E). Default: actBits. */
+  readonly elementBits?: number;
 }
 
 export interface MacMapping {
@@ -30,16 +36,21 @@ export interface MacMapping {
   /** Folds along the reduction axis (partial sums that meet in the accumulator SRAM). */
   readonly reductionFolds: number;
   readonly cyclesPerFold: number;
+  /** Passes over the array per fold: ceil(elementBits / actBits). */
+  readonly passes: number;
   readonly cycles: number;
 }
 
 const cdiv = (a: number, b: number): number => Math.ceil(a / b);
 
+/** Passes over the array for source elements of `elementBits` bits on multipliers taking `actBits`-bit inputs. */
+export const operandPasses = (elementBits: number, actBits: number): number => Math.max(1, cdiv(elementBits, actBits));
+
 export function macMapping(s: GemmShape, hw: Pick<HwConfig, "mac">): MacMapping {
   const { rows: R, cols: C, dataflow } = hw.mac;
   const { T, K, N } = s;
   let folds: number, reductionFolds: number, stream: number;
-  if (T <= 0 || K <= 0 || N <= 0) return { folds: 0, reductionFolds: 0, cyclesPerFold: 0, cycles: 0 };
+  if (T <= 0 || K <= 0 || N <= 0) return { folds: 0, reductionFolds: 0, cyclesPerFold: 0, passes: 1, cycles: 0 };
   if (!s.dw) {
     if (dataflow === "ws") [folds, reductionFolds, stream] = [cdiv(K, R) * cdiv(N, C), cdiv(K, R), T];
     else if (dataflow === "os") [folds, reductionFolds, stream] = [cdiv(T, R) * cdiv(N, C), 1, K];
@@ -52,5 +63,6 @@ export function macMapping(s: GemmShape, hw: Pick<HwConfig, "mac">): MacMapping 
     else [folds, reductionFolds, stream] = [cdiv(N, g) * perChan * cdiv(T, C), perChan, g];
   }
   const cyclesPerFold = 2 * R + C + stream - 2;
-  return { folds, reductionFolds, cyclesPerFold, cycles: folds * cyclesPerFold };
+  const passes = operandPasses(s.elementBits ?? hw.mac.actBits, hw.mac.actBits);
+  return { folds, reductionFolds, cyclesPerFold, passes, cycles: passes * folds * cyclesPerFold };
 }

@@ -9,6 +9,9 @@
 // Timing: each pass takes ceil(adds_of_pass / lanes) cycles, passes run one after another, plus the pipeline
 // fill `pool.fill`; a window of one tap (a copy) takes ceil(outputs / lanes). So cycles >= adds / lanes always,
 // which keeps every layer at or above its bound_cycles.
+// SRAM ports cap the unit's bandwidth: the first pass cannot go faster than the act SRAM delivers the input tile
+// (one row of sram.act.rowBits per cycle) and the last pass than the pool SRAM takes E (one row per cycle), so
+// those passes take at least ceil(input bytes / act row bytes) and ceil(E bytes / pool row bytes) cycles.
 
 import type { HwConfig } from "../hw/types.js";
 
@@ -21,6 +24,8 @@ export interface PoolShape {
   readonly kw: number;
   readonly dil: number;
   readonly separable: boolean;
+  /** Bytes per element of E (default pool.outBits / 8); the input is int8. */
+  readonly eBytes?: number;
 }
 
 /** Adds along `lines` lines of `L` inputs, window `k`, dilation `d` (running sums). */
@@ -54,12 +59,17 @@ export function poolPassAdds(s: PoolShape): number[] {
   ];
 }
 
-export function poolCycles(s: PoolShape, hw: Pick<HwConfig, "pool">): number {
-  const lanes = hw.pool.lanes;
-  const passes = poolPassAdds(s);
-  const total = passes.reduce((a, b) => a + b, 0);
-  if (total === 0) return Math.ceil(poolOutputs(s).outputs / lanes) + hw.pool.fill;
-  let cycles = 0;
-  for (const a of passes) cycles += Math.ceil(a / lanes);
-  return cycles + hw.pool.fill;
+export function poolCycles(s: PoolShape, hw: Pick<HwConfig, "pool" | "sram">): number {
+  const lanes = Math.max(1, hw.pool.lanes);
+  const inCycles = Math.ceil((s.c * s.h * s.w) / (hw.sram.act.rowBits / 8));
+  const eBytes = s.eBytes ?? hw.pool.outBits / 8;
+  const outCycles = Math.ceil((poolOutputs(s).outputs * eBytes) / (hw.sram.pool.rowBits / 8));
+  const active = poolPassAdds(s)
+    .filter((a) => a > 0)
+    .map((a) => Math.ceil(a / lanes));
+  if (active.length === 0)
+    return Math.max(Math.ceil(poolOutputs(s).outputs / lanes), inCycles, outCycles) + hw.pool.fill;
+  active[0] = Math.max(active[0]!, inCycles);
+  active[active.length - 1] = Math.max(active[active.length - 1]!, outCycles);
+  return active.reduce((a, b) => a + b, 0) + hw.pool.fill;
 }

@@ -19,7 +19,7 @@ const CASES: readonly (readonly [string[], RegExp])[] = [
   [["run", "resnet20", "--input", `${B}/seven-bytes.f32`], /seven-bytes\.f32: 7 bytes.*12288 bytes/],
   [["compare", "resnet20", "--input", `${B}/seven-bytes.f32`], /seven-bytes\.f32: 7 bytes/],
   [["run", "resnet20", "--hw", `${B}/trailing-comma.json`], /trailing-comma\.json:1:20/],
-  [["run", "resnet20", "--set", "pool.lanes=0"], /pool\.lanes = 0 is out of range/],
+  [["run", "resnet20", "--set", "pool.lanes=-1"], /pool\.lanes = -1 is out of range/],
   [["run", "resnet20", "--set", "mac.rowz=8"], /mac\.rowz.*mac\.rows/],
   [["run", "resnet20", "--set", "dram.gbps=-1"], /dram\.gbps/],
   [["run", "resnet20", "--batch", "0"], /--batch/],

@@ -166,13 +166,14 @@ function naiveStructuredInt8(l: ConvLayer, x: Int8Array): Int8Array {
 }
 
 describe("compiler/reference int8", () => {
-  for (const [hw, eRange] of [
-    [HW8, "worst"],
-    [HW8, "calibrated"],
-    [HW16, "calibrated"],
+  for (const ePolicy of [
+    { kind: "narrow", bits: 8, range: "worst" },
+    { kind: "narrow", bits: 8, range: "calibrated" },
+    { kind: "narrow", bits: 16, range: "calibrated" },
+    { kind: "exact" },
   ] as const)
-    it(`structured conv layer equals a naive BigInt oracle (E width ${Math.min(hw.mac.actBits, hw.pool.outBits)} bits, ${eRange} E range)`, () => {
-      const lp = runFront(tinyResNet(true), { mode: "structured", dtype: "int8", hw, eRange });
+    it(`structured conv layer equals a naive BigInt oracle (E ${ePolicy.kind === "exact" ? "exact" : `${ePolicy.bits} bits, ${ePolicy.range} range`})`, () => {
+      const lp = runFront(tinyResNet(true), { mode: "structured", dtype: "int8", hw: HW16, ePolicy });
       // Each structured conv as a one-layer program, on int8 inputs spanning the full range.
       for (const l of lp.layers) {
         if (l.kind !== "conv" || !l.structured || l.groups !== 1) continue;

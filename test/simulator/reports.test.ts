@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import { expect } from "chai";
 import { instr } from "../../isa/build.js";
-import { LEAKING_UNITS } from "../../isa/counters.js";
+import { ENERGY_COMPONENTS, LEAKING_UNITS } from "../../isa/counters.js";
 import { layersCsv, CSV_COLUMNS } from "../../simulator/csv.js";
 import { buildReport } from "../../simulator/report.js";
 import { simulate } from "../../simulator/simulate.js";
@@ -101,16 +101,23 @@ describe("reports", () => {
     const vector = E * (price("vec.add32") + price("vec.mult32") + price("vec.shift32") + 2 * price("vec.cmp8"));
     expect(l.energy.vector).to.be.closeTo(vector, 1e-9 * vector);
     expect(l.energy.dram).to.be.closeTo(E * price("dram.write"), 1e-9);
-    const leakUw = LEAKING_UNITS.reduce((s, u) => s + hw.leakage[u]!.value * hw.instances![u]!, 0);
+    const leakUw = LEAKING_UNITS.reduce((s, u) => s + hw.leakage[u]!.value * hw.instances[u]!, 0);
     expect(l.energy.leakage).to.be.closeTo((leakUw * l.cycles) / hw.clock_mhz, 1e-6);
-    const sum =
-      l.energy.mac +
-      l.energy.sumpool +
-      l.energy.vector +
-      l.energy.sram +
-      l.energy.dram +
-      l.energy.leakage +
-      l.energy.control;
+    // The MAC array's pipeline registers (ws on tiny's 8x8 array): per MAC the 8-bit activation and the
+    // 8 + 8 + log2(8) = 19-bit partial sum move one cell; the 288 weight bytes shift in through (8 + 1) / 2 cells.
+    const regBits = T * K * N * (8 + 19) + 288 * 8 * ((8 + 1) / 2);
+    expect(l.energy.registers).to.be.closeTo(regBits * price("mac.reg"), 1e-9);
+    // Window reuse: the 4x12x12 padded tile enters the line buffer once; each of the 100 outputs takes a new
+    // column of 3 rows x 4 channels from it.
+    expect(l.energy.linebuf).to.be.closeTo(4 * 12 * 12 * price("lbuf.write") + 100 * 3 * 4 * price("lbuf.read"), 1e-9);
+    // Clock: the conv's folds ceil(36/8) x ceil(8/8) x (2*8 + 8 + 100 - 2) cycles, the requant ceil(800/8) + 4,
+    // and the store's 800 bytes at 1.6 GB/s / 200 MHz = 8 B per cycle on the DRAM port.
+    const convCycles = 5 * (2 * 8 + 8 + 100 - 2);
+    expect(l.energy.clock).to.be.closeTo(
+      convCycles * price("clock.mac") + (100 + 4) * price("clock.vec") + (800 / 8) * price("clock.dma"),
+      1e-9,
+    );
+    const sum = ENERGY_COMPONENTS.reduce((t, k) => t + l.energy[k], 0);
     expect(l.energy_pj).to.be.closeTo(sum, 1e-6);
     // DRAM bytes: 400 + 288 loaded, 800 stored.
     expect(rep.totals.dram_bytes).to.equal(400 + 288 + 800);
