@@ -1,5 +1,5 @@
 // The CLI: main(argv, io) → exit code, so tests run it in-process. Every subcommand lives in cli/commands/.
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { InputError, isInputError } from "../isa/errors.js";
 import type { CommandEntry, Context, SumacCommand } from "./command.js";
 import { COMMANDS } from "./command-list.js";
@@ -17,6 +17,20 @@ function invokedCommand(argv: readonly string[]): CommandEntry | undefined {
     if (entry) return entry;
   }
   return undefined;
+}
+
+/**
+ * After a command's handler, yargs renders the command's whole help text and caches it, so that a failing async
+ * handler can show it (yargs' command.js, handleValidationAndGetResult). This CLI reports a failure in one line and
+ * never shows that text, and rendering it costs tens of milliseconds of every run: the cache is not filled. yargs
+ * keeps this hook internal, so it is looked up defensively: without it, only the time is lost.
+ */
+function skipHelpCache(cli: Argv): void {
+  type Usage = { cacheHelpMessage?: () => void };
+  const internal = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => Usage } })
+    .getInternalMethods;
+  const usage = typeof internal === "function" ? internal.call(cli).getUsageInstance?.() : undefined;
+  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
 }
 
 /** `--json -` means stdout; yargs would read a lone "-" as a positional, so it is bound to its flag first. */
@@ -76,27 +90,28 @@ export async function main(rawArgv: readonly string[], io: Io): Promise<number> 
   try {
     const invoked = invokedCommand(argv);
     const loaded: SumacCommand | undefined = invoked ? await invoked.load() : undefined;
-    // yargs runs the builder of the matched command only, which is the one loaded. Commands are registered without
-    // a yargs handler: the handler runs after parsing, because after a yargs handler yargs renders and caches the
-    // command's whole help text (for failures of an async handler, which this CLI reports in one line instead).
+    // yargs runs the builder and handler of the matched command only, which is the one loaded.
     for (const entry of COMMANDS) {
       const cmd = entry === invoked ? loaded : undefined;
-      cli = cli.command(entry.command, entry.describe, (y) => {
-        if (!cmd) return y;
-        let b = cmd.builder(y);
-        for (const [ex, what] of cmd.examples ?? []) b = b.example(ex, what);
-        return b;
-      });
+      cli = cli.command(
+        entry.command,
+        entry.describe,
+        (y) => {
+          if (!cmd) return y;
+          let b = cmd.builder(y);
+          for (const [ex, what] of cmd.examples ?? []) b = b.example(ex, what);
+          return b;
+        },
+        async (args) => {
+          if (!cmd) throw new Error(`command '${entry.command}' ran without its module loaded`);
+          code = await cmd.handler(args, ctx);
+        },
+      );
     }
-    const args = await cli.parseAsync([...argv], {}, (_err, _argv, output) => {
+    skipHelpCache(cli);
+    await cli.parseAsync([...argv], {}, (_err, _argv, output) => {
       helpText = output;
     });
-    if (!helpText) {
-      const name = String(args._[0] ?? "");
-      if (!loaded || invoked?.command.split(" ")[0] !== name)
-        throw new Error(`command '${name}' was parsed without its module loaded`);
-      code = await loaded.handler(args, ctx);
-    }
   } catch (e) {
     return report(e);
   }

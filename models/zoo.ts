@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../isa/errors.js";
 import type { Graph } from "./ir.js";
-import { elaborateNet, parseNet, type NetDocument } from "./net/load.js";
+import { elaborateNet, parseNet, type NetDocument, type NetModelInfo } from "./net/load.js";
 import { DENSE } from "./net/layerspec.js";
 import { loadOnnx } from "./onnx/load.js";
 import { verifyGraph } from "./shapes.js";
@@ -59,33 +59,73 @@ export function zooDir(): string {
 }
 
 let zooCache: { docs: Map<string, NetDocument>; models: ZooModel[] } | null = null;
+/** Zoo files parsed so far, by file name: a zoo model needs only the file that declares it. */
+const parsedFiles = new Map<string, NetDocument>();
+
+function zooFiles(): string[] {
+  return fs
+    .readdirSync(zooDir())
+    .filter((f) => f.endsWith(".net"))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function parseZooFile(f: string, text?: string): NetDocument {
+  let doc = parsedFiles.get(f);
+  if (!doc) {
+    doc = parseNet(text ?? fs.readFileSync(path.join(zooDir(), f), "utf8"), `models/zoo/${f}`);
+    parsedFiles.set(f, doc);
+  }
+  return doc;
+}
+
+function zooInfo(m: NetModelInfo, f: string): ZooModel {
+  return {
+    name: m.name,
+    dataset: m.dataset ?? "",
+    variants: m.variants,
+    description: m.description,
+    file: `models/zoo/${f}`,
+  };
+}
 
 function zoo(): { docs: Map<string, NetDocument>; models: ZooModel[] } {
   if (zooCache) return zooCache;
-  const dir = zooDir();
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".net"))
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const docs = new Map<string, NetDocument>();
   const models: ZooModel[] = [];
-  for (const f of files) {
-    const file = path.join(dir, f);
-    const doc = parseNet(fs.readFileSync(file, "utf8"), `models/zoo/${f}`);
+  for (const f of zooFiles()) {
+    const doc = parseZooFile(f);
     for (const m of doc.models) {
       if (docs.has(m.name)) throw new Error(`internal: zoo model '${m.name}' is defined twice`);
       docs.set(m.name, doc);
-      models.push({
-        name: m.name,
-        dataset: m.dataset ?? "",
-        variants: m.variants,
-        description: m.description,
-        file: `models/zoo/${f}`,
-      });
+      models.push(zooInfo(m, f));
     }
   }
   zooCache = { docs, models };
   return zooCache;
+}
+
+/**
+ * A zoo model by name, parsing only the file whose text declares it (`model NAME =` at the start of a line, or
+ * `network NAME` in a file without model declarations), which its parse then confirms; any other case, and an
+ * unknown name, parses the whole zoo. Parsing one file instead of all of them is most of a small run's start-up.
+ */
+function zooModel(name: string): { doc: NetDocument; info: ZooModel } | null {
+  if (!zooCache) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const declared = new RegExp(`^[ \\t]*model[ \\t]+${escaped}[ \\t]*=`, "m");
+    const network = new RegExp(`^[ \\t]*network[ \\t]+${escaped}\\b`, "m");
+    for (const f of zooFiles()) {
+      const text = fs.readFileSync(path.join(zooDir(), f), "utf8");
+      if (!declared.test(text) && !(network.test(text) && !/^[ \t]*model\b/m.test(text))) continue;
+      const doc = parseZooFile(f, text);
+      const m = doc.models.find((x) => x.name === name);
+      if (m) return { doc, info: zooInfo(m, f) };
+    }
+  }
+  const { docs, models } = zoo();
+  const doc = docs.get(name);
+  const info = models.find((m) => m.name === name);
+  return doc && info ? { doc, info } : null;
 }
 
 function rank(f: string): number {
@@ -165,13 +205,14 @@ export function loadModel(spec: string, opts: LoadModelOptions): Graph {
   if (/\.onnx$/i.test(spec)) return loadOnnxSpec(spec, opts);
   if (/\.net(:|$)/i.test(spec)) return loadNetSpec(spec, opts);
   const [name = "", variant = DENSE, ...rest] = spec.split(":");
-  const { docs, models } = zoo();
-  const doc = docs.get(name);
-  if (!doc || rest.length)
+  const found = rest.length ? null : zooModel(name);
+  if (!found)
     throw new InputError(
-      `unknown model '${spec}' (models: ${models.map((m) => m.name).join(", ")}; or a .net / .onnx file)`,
+      `unknown model '${spec}' (models: ${zoo()
+        .models.map((m) => m.name)
+        .join(", ")}; or a .net / .onnx file)`,
     );
-  const info = models.find((m) => m.name === name)!;
+  const { doc, info } = found;
   if (!info.variants.includes(variant))
     throw new InputError(`model '${name}' has no variant '${variant}' (variants: ${info.variants.join(", ")})`);
   const graph = elaborateNet(doc, { model: name, variant });
