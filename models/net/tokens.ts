@@ -170,7 +170,11 @@ export const allTokens: readonly TokenType[] = [
   Percent,
 ];
 
+/**
+ * safeMode skips the first-character lookup table: building it costs more than lexing a whole zoo file in safe
+ * mode (.net files are a few KB), and the tokens are the same.
+ */
 export function makeNetLexer(checks: GrammarChecks = RUNTIME): Lexer {
-  return new Lexer([...allTokens], { positionTracking: "full", ensureOptimizations: false, ...checks });
+  return new Lexer([...allTokens], { positionTracking: "full", ensureOptimizations: false, safeMode: true, ...checks });
 }
 export const netLexer = makeNetLexer();
