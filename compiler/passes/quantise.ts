@@ -90,19 +90,23 @@ export function zeroWeights(length: number, cout: number): { q: Int8Array; scale
   return { q: new Int8Array(length), scale: new Float32Array(cout).fill(scaleForRange(0)) };
 }
 
-/** Weights, bias and requant of a conv or fc: acc (at scale sAcc * s_w[o]) -> int8 at scale sOut. */
+/** A layer's int8 weights, quantised once (the E policy reads them too); zeros for placeholder weights. */
+function layerWeights(w: ArrayLike<number>, cout: number, ctx: EContext): { q: Int8Array; scale: Float32Array } {
+  return ctx.placeholders ? zeroWeights(w.length, cout) : quantizeWeights(w, cout);
+}
+
+/** Bias and requant of a conv or fc with int8 weights `wq`: acc (at scale sAcc * s_w[o]) -> int8 at scale sOut. */
 function macQuant(
   l: Layer,
-  w: ArrayLike<number>,
+  wq: { q: Int8Array; scale: Float32Array },
   bias: Float32Array,
   cout: number,
   sAcc: number,
   sOut: number,
   terms: number,
   e?: { eBits: 8 | 16 | 32; eShift: number },
-  placeholders = false,
 ): ConvQuant {
-  const { q, scale } = placeholders ? zeroWeights(w.length, cout) : quantizeWeights(w, cout);
+  const { q, scale } = wq;
   const qb = new Int32Array(cout);
   const mult = new Int32Array(cout);
   const shift = new Int32Array(cout);
@@ -263,7 +267,7 @@ function chooseE(
   l: Layer,
   volume: number,
   terms: number,
-  weights: ArrayLike<number>,
+  q: Int8Array,
   cout: number,
   sIn: number,
   ctx: EContext,
@@ -272,7 +276,7 @@ function chooseE(
   const maxE = Math.ceil((ctx.cal.sums.get(l.name) ?? Infinity) / sIn); // calibrated max |E|, input code units
   if (ctx.policy.kind === "exact") {
     // Placeholder weights are zeros: their rows sum to 0 (no pass over them).
-    const rows = ctx.placeholders ? 0 : maxRowAbs(quantizeWeights(weights, cout).q, cout);
+    const rows = ctx.placeholders ? 0 : maxRowAbs(q, cout);
     if (Q_MAX * volume * rows <= INT32_MAX) return { eBits: exactBits, eShift: 0 };
     let s = 0;
     while (Number.isFinite(maxE) && roundShift(maxE, s) * rows > INT32_MAX) s++;
@@ -306,18 +310,20 @@ function chooseE(
 
 function convQuant(l: ConvLayer, sIn: number, sOut: number, ctx: EContext): ConvQuant {
   const dense = (l.cin / l.groups) * l.kh * l.kw;
-  if (!l.structured) return macQuant(l, l.weight, l.bias, l.cout, sIn, sOut, dense, undefined, ctx.placeholders);
+  if (!l.structured) return macQuant(l, layerWeights(l.weight, l.cout, ctx), l.bias, l.cout, sIn, sOut, dense);
   const { c, n, alpha } = l.structured;
   const depthwise = l.groups > 1;
   const volume = (depthwise ? 1 : l.cin - c + 1) * (l.kh - n + 1) * (l.kw - n + 1);
   const terms = (depthwise ? 1 : c) * n * n;
-  const e = chooseE(l, volume, terms, alpha, l.cout, sIn, ctx);
-  return macQuant(l, alpha, l.bias, l.cout, sIn * 2 ** e.eShift, sOut, terms, e, ctx.placeholders);
+  const wq = layerWeights(alpha, l.cout, ctx);
+  const e = chooseE(l, volume, terms, wq.q, l.cout, sIn, ctx);
+  return macQuant(l, wq, l.bias, l.cout, sIn * 2 ** e.eShift, sOut, terms, e);
 }
 
 function fcQuant(l: FcLayer, sIn: number, sOut: number, ctx: EContext): ConvQuant {
-  if (!l.structured) return macQuant(l, l.weight, l.bias, l.P, sIn, sOut, l.Q, undefined, ctx.placeholders);
+  if (!l.structured) return macQuant(l, layerWeights(l.weight, l.P, ctx), l.bias, l.P, sIn, sOut, l.Q);
   const { R, alpha } = l.structured;
-  const e = chooseE(l, l.Q - R + 1, R, alpha, l.P, sIn, ctx);
-  return macQuant(l, alpha, l.bias, l.P, sIn * 2 ** e.eShift, sOut, R, e, ctx.placeholders);
+  const wq = layerWeights(alpha, l.P, ctx);
+  const e = chooseE(l, l.Q - R + 1, R, wq.q, l.P, sIn, ctx);
+  return macQuant(l, wq, l.bias, l.P, sIn * 2 ** e.eShift, sOut, R, e);
 }
