@@ -15,6 +15,7 @@ import { InputError } from "../../isa/errors.js";
 import type { Graph, Node, Shape } from "../../models/ir.js";
 import { inferShapes } from "../../models/shapes.js";
 import { composeConv } from "../../models/structure/compose.js";
+import { isPlaceholder, zeroFloats } from "../placeholders.js";
 import type {
   AddLayer,
   AnyLayer,
@@ -131,7 +132,7 @@ export function normalise(
     if (v) return v.slice();
     if (!opts.placeholders) fail(node, `has no ${what} (the model carries shapes only; use --weights random)`);
     placeholders = true;
-    return new Float32Array(length);
+    return zeroFloats(length);
   };
 
   for (const node of graph.nodes) {
@@ -197,7 +198,7 @@ export function normalise(
           fail(node, "has no parameters (the model carries shapes only; use --weights random)");
         const p = fusable(node, in0, ["conv", "fc"]) as Mutable<ConvLayer> | Mutable<FcLayer>;
         if (p.clamp !== NO_CLAMP) fail(node, `cannot be folded into '${p.name}': an activation sits between them`);
-        if (node.scale && node.shift) {
+        if (node.scale && node.shift && !isPlaceholder(p.weight)) {
           const cout = p.kind === "conv" ? p.cout : p.P;
           const per = p.weight.length / cout;
           for (let o = 0; o < cout; o++) {

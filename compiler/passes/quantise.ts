@@ -51,6 +51,7 @@ import {
   scaleForRange,
   sumShift,
 } from "../intmath.js";
+import { zeroInt8s } from "../placeholders.js";
 
 /** The hardware parameters the int8 arithmetic depends on (a subset of HwConfig). */
 export interface QuantHw {
@@ -84,10 +85,11 @@ export function quantizeWeights(w: ArrayLike<number>, cout: number): { q: Int8Ar
 
 /**
  * What quantizeWeights gives for all-zero weights (int8 zeros, scale 1), without reading them: placeholder weights
- * (LayerProgram.placeholders) are zeros by construction, and ResNet-50's 25 M of them are not worth a pass.
+ * (LayerProgram.placeholders) are zeros by construction, and ResNet-50's 25 M of them are not worth a pass. The
+ * int8 zeros are a shared placeholder view (compiler/placeholders.ts): never written.
  */
 export function zeroWeights(length: number, cout: number): { q: Int8Array; scale: Float32Array } {
-  return { q: new Int8Array(length), scale: new Float32Array(cout).fill(scaleForRange(0)) };
+  return { q: zeroInt8s(length), scale: new Float32Array(cout).fill(scaleForRange(0)) };
 }
 
 /** A layer's int8 weights, quantised once (the E policy reads them too); zeros for placeholder weights. */

@@ -13,6 +13,7 @@ import type { Graph, Node } from "../../models/ir.js";
 import { detectConv } from "../../models/structure/detect.js";
 import { projectConv } from "../../models/structure/project.js";
 import { detectFc, projectFc } from "../../models/structure/fc.js";
+import { zeroFloats } from "../placeholders.js";
 import type { AnyLayer, ConvLayer, FcLayer, FrontProgram } from "../layers.js";
 
 export type StructEntry = { readonly c: number; readonly n: number } | { readonly R: number };
@@ -104,7 +105,7 @@ function structureConv(
   if (pick.c === C && pick.n === N) return dense;
   if (ctx.placeholders) {
     const residual = forced ? null : (given?.residual ?? null);
-    const alpha = new Float32Array(l.cout * pick.c * pick.n * pick.n);
+    const alpha = zeroFloats(l.cout * pick.c * pick.n * pick.n);
     return { ...dense, structured: { c: pick.c, n: pick.n, residual, alpha } };
   }
   const p = projectConv(l.weight, l.cout, C, N, pick.c, pick.n);
@@ -141,7 +142,7 @@ function structureFc(
   if (R === l.Q) return dense;
   if (ctx.placeholders) {
     const residual = forced ? null : (given?.residual ?? null);
-    return { ...dense, structured: { R, residual, alpha: new Float32Array(l.P * R) } };
+    return { ...dense, structured: { R, residual, alpha: zeroFloats(l.P * R) } };
   }
   const p = projectFc(l.weight, l.P, l.Q, R);
   if (p.residual > ctx.tol) {
