@@ -10,6 +10,7 @@
 import type { Segment } from "../isa/program.js";
 import type { Layer, LayerProgram, Requant } from "./layers.js";
 import { align16, chw, type LayerPlan } from "./passes/tile.js";
+import { zeroFloats, zeroInt8s } from "./placeholders.js";
 
 /** Regions start on this byte boundary (a DRAM burst). */
 const REGION_ALIGN = 64;
@@ -179,8 +180,14 @@ export function layoutDram(lp: LayerProgram, plans: readonly LayerPlan[], batch:
           off += bytes;
         }
       }
-      const data = fp32 ? new Float32Array(off) : new Int8Array(off);
-      // Placeholder weights are zeros, which the new image already holds.
+      // Placeholder weights are zeros: their image is a shared zero view (compiler/placeholders.ts), never written.
+      const data = lp.placeholders
+        ? fp32
+          ? zeroFloats(off)
+          : zeroInt8s(off)
+        : fp32
+          ? new Float32Array(off)
+          : new Int8Array(off);
       if (!lp.placeholders)
         for (const [key, o0, o1, i0, i1] of sizes)
           copyBlock(wv.data, wv.nIn, wv.pp, o0, o1, i0, i1, data, wBlocks.get(key)!.addr - base);
