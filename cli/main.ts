@@ -8,8 +8,8 @@ import { nodeIo, type Io } from "./io.js";
 export { nodeIo, COMMANDS };
 
 /**
- * The command argv runs: the first word that names one (yargs matches the first positional word, and a flag's value
- * before the command is no command name). Only that command's module is loaded; none for --help.
+ * The command that argv invokes: its first word that names one (yargs matches the first positional word, and a
+ * flag's value before the command names none). Only that command's module is loaded; none for --help.
  */
 function invokedCommand(argv: readonly string[]): CommandEntry | undefined {
   for (const word of argv) {
